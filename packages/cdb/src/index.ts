@@ -1,0 +1,3 @@
+export * from './bytes.js';
+export * from './errors.js';
+export * from './types.js';

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Tests read sibling packages' TypeScript sources directly, so no build is needed to test. */
+export const workspaceAliases = {
+  '@scsikit/cdb': here('./packages/cdb/src/index.ts'),
+  '@scsikit/transport-uring': here('./packages/transport-uring/src/index.ts'),
+  '@scsikit/core': here('./packages/core/src/index.ts'),
+  '@scsikit/lab': here('./lab/src/index.ts'),
+};
+
+/** Host suites: everything that needs no SCSI device. `*.lab.test.ts` files run only in the lab. */
+export default defineConfig({
+  resolve: { alias: workspaceAliases },
+  test: {
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.lab.test.ts'],
+    onConsoleLog: () => false,
+    projects: [
+      { extends: true, test: { name: 'cdb', include: ['packages/cdb/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'transport-uring', include: ['packages/transport-uring/test/**/*.test.ts'] },
+      },
+      { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'lab', include: ['lab/test/**/*.test.ts'] } },
+    ],
+  },
+});
