@@ -14,7 +14,7 @@ const ENV_SKIP = new Set(['PWD', 'OLDPWD', 'SHLVL', '_', 'TERMCAP', 'SSH_AUTH_SO
 
 /**
  * The script the guest runs inside the chrooted host filesystem: the caller's environment,
- * the caller's directory, then the command, exec'd so its exit code is the script's.
+ * the caller's directory, then the command; its exit code is left in /run/scsikit-rc.
  */
 export function jobScript(opts: {
   readonly cwd: string;
@@ -28,7 +28,8 @@ export function jobScript(opts: {
     lines.push(`export ${k}=${shellQuote(v)}`);
   }
   lines.push(`cd ${shellQuote(opts.cwd)} || exit 125`);
-  lines.push(`exec ${opts.argv.map(shellQuote).join(' ')}`);
+  lines.push(opts.argv.map(shellQuote).join(' '));
+  lines.push('echo $? > /run/scsikit-rc');
   return `${lines.join('\n')}\n`;
 }
 
@@ -118,15 +119,16 @@ json() { printf '%s' "$1" | tr -d '"\\\\' | sed 's/[[:space:]]*$//'; }
   done
   printf ']}\\n'
 } > /labrun/manifest.json
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=none host /mnt || fail "mount host share"
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose host /mnt || fail "mount host share"
 mount -o rbind /proc /mnt/proc
 mount -o rbind /sys /mnt/sys
 mount -o rbind /dev /mnt/dev
 mount -t tmpfs -o mode=0755 tmpfs /mnt/run
 cp /labrun/manifest.json /mnt${GUEST_MANIFEST_PATH}
 cp /labrun/job.sh /mnt/run/scsikit-job.sh
-chroot /mnt /bin/sh /run/scsikit-job.sh </dev/null >/dev/ttyS1 2>&1
-echo $? > /labrun/rc
+# Through a pipe, so the command sees no terminal (as under CI) and prints no cursor codes.
+chroot /mnt /bin/sh /run/scsikit-job.sh </dev/null 2>&1 | cat >/dev/ttyS1
+cat /mnt/run/scsikit-rc > /labrun/rc 2>/dev/null || echo 125 > /labrun/rc
 sync
 poweroff -f
 `;

@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The shape of the compiled addon (native/addon.cc). Hand-written: nothing crosses as `any`. */
+export interface NativeRing {
+  /** Submits `count` NOPs, `batch` per io_uring_enter, and reaps them all. */
+  nops(count: number, batch: number): { completed: number; failed: number; nsec: number };
+  /** One IORING_OP_URING_CMD on a /dev/bsg fd, waited for (the caller's buffers stay alive meanwhile). */
+  uringCmd(
+    fd: number,
+    cdb: Uint8Array,
+    direction: 0 | 1 | 2,
+    data: Uint8Array | null,
+    sense: Uint8Array,
+    timeoutMs: number,
+  ): { res: number; info: bigint; nsec: number };
+  close(): void;
+  readonly flags: number;
+  readonly sqEntries: number;
+  readonly isOpen: boolean;
+}
+
+export interface NativeAddon {
+  Ring: new (entries: number) => NativeRing;
+  SQE_SIZE: number;
+  CQE_SIZE: number;
+  SETUP_SQE128: number;
+  SETUP_CQE32: number;
+  SETUP_SINGLE_ISSUER: number;
+  SETUP_COOP_TASKRUN: number;
+}
+
+let cached: NativeAddon | undefined;
+
+/**
+ * Loads the addon: `SCSIKIT_NATIVE_PATH` (an explicit .node file, e.g. a sanitizer build) first,
+ * then the package's own build via node-gyp-build. Loaded at run time, never bundled.
+ */
+export function loadNative(): NativeAddon {
+  if (cached !== undefined) return cached;
+  const require = createRequire(import.meta.url);
+  const override = process.env.SCSIKIT_NATIVE_PATH;
+  if (override !== undefined && override !== '') {
+    cached = require(override) as NativeAddon;
+    return cached;
+  }
+  const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
+  try {
+    cached = nodeGypBuild(join(packageRoot, 'native')) as NativeAddon;
+  } catch (e) {
+    throw new Error(
+      `@scsikit/transport-uring: the native addon is not built (${(e as Error).message.split('\n')[0]}). ` +
+        'Build it with `pnpm --filter @scsikit/transport-uring build:native` (needs liburing-dev, make, g++).',
+    );
+  }
+  return cached;
+}
