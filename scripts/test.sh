@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The test command: host suites, then every lab profile's suites in the guest, then one summary line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/bootstrap.sh
+exec node --import tsx scripts/run-tests.mjs "$@"
