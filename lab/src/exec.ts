@@ -24,7 +24,11 @@ export function run(
   });
   if (r.error) throw new LabError(`${cmd}: ${r.error.message}`);
   if (r.status !== 0) {
-    const tail = `${String(r.stderr ?? '')}${opts.binary === true ? '' : String(r.stdout ?? '')}`.trim().split('\n').slice(-15).join('\n');
+    const tail = `${String(r.stderr ?? '')}${opts.binary === true ? '' : String(r.stdout ?? '')}`
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n');
     throw new LabError(`${cmd} ${args.join(' ')} exited with ${String(r.status ?? r.signal)}\n${tail}`);
   }
   return r.stdout;

@@ -1,4 +1,4 @@
-import { type ModuleGraph, loadOrder } from './modules.js';
+import { loadOrder, type ModuleGraph } from './modules.js';
 import { GUEST_MANIFEST_PATH } from './paths.js';
 import { BASE_MODULES, type Profile } from './profiles.js';
 
@@ -10,7 +10,15 @@ export function shellQuote(word: string): string {
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/u;
 
 /** Variables that describe the host session and would mislead the guest's processes. */
-const ENV_SKIP = new Set(['PWD', 'OLDPWD', 'SHLVL', '_', 'TERMCAP', 'SSH_AUTH_SOCK', 'DBUS_SESSION_BUS_ADDRESS']);
+const ENV_SKIP = new Set([
+  'PWD',
+  'OLDPWD',
+  'SHLVL',
+  '_',
+  'TERMCAP',
+  'SSH_AUTH_SOCK',
+  'DBUS_SESSION_BUS_ADDRESS',
+]);
 
 /**
  * The script the guest runs inside the chrooted host filesystem: the caller's environment,
@@ -33,16 +41,32 @@ export function jobScript(opts: {
   return `${lines.join('\n')}\n`;
 }
 
-function insmodLines(graph: ModuleGraph, names: readonly string[], params: ReadonlyMap<string, readonly string[]>, skip: ReadonlySet<string>): string[] {
+function insmodLines(
+  graph: ModuleGraph,
+  names: readonly string[],
+  params: ReadonlyMap<string, readonly string[]>,
+  skip: ReadonlySet<string>,
+): string[] {
   return loadOrder(graph, names)
     .filter((m) => !skip.has(m))
-    .map((m) => ['insmod', `/lib/modules/${m}.ko`, ...(params.get(m) ?? [])].join(' ') + ' || fail "insmod ' + m + '"');
+    .map(
+      (m) =>
+        ['insmod', `/lib/modules/${m}.ko`, ...(params.get(m) ?? [])].join(' ') +
+        ' || fail "insmod ' +
+        m +
+        '"',
+    );
 }
 
 /** Every module a set of profiles needs, dependencies included, for the initramfs. */
 export function modulesFor(graph: ModuleGraph, profiles: readonly Profile[]): string[] {
   const all = new Set(loadOrder(graph, BASE_MODULES));
-  for (const p of profiles) for (const m of loadOrder(graph, p.modules.map((x) => x.name))) all.add(m);
+  for (const p of profiles)
+    for (const m of loadOrder(
+      graph,
+      p.modules.map((x) => x.name),
+    ))
+      all.add(m);
   return [...all];
 }
 
@@ -56,7 +80,12 @@ export function initScript(graph: ModuleGraph, profiles: readonly Profile[]): st
   const cases = profiles.map((p) => {
     const params = new Map(p.modules.map((m) => [m.name, m.params ?? []] as const));
     const body = [
-      ...insmodLines(graph, p.modules.map((m) => m.name), params, baseSet),
+      ...insmodLines(
+        graph,
+        p.modules.map((m) => m.name),
+        params,
+        baseSet,
+      ),
       ...(p.setup === undefined ? [] : [p.setup.trim()]),
       `EXPECT=${p.devices}`,
     ];

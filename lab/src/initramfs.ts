@@ -26,7 +26,19 @@ export function ensureInitramfs(cacheDir: string, kernel: KernelInfo, profiles: 
 
   const stage = join(cacheDir, 'initramfs', `stage-${process.pid}`);
   rmSync(stage, { recursive: true, force: true });
-  for (const d of ['bin', 'sbin', 'lib/modules', 'proc', 'sys', 'dev', 'mnt', 'labrun', 'run', 'tmp', 'var/target/pr']) {
+  for (const d of [
+    'bin',
+    'sbin',
+    'lib/modules',
+    'proc',
+    'sys',
+    'dev',
+    'mnt',
+    'labrun',
+    'run',
+    'tmp',
+    'var/target/pr',
+  ]) {
     mkdirSync(join(stage, d), { recursive: true });
   }
   writeFileSync(join(stage, 'bin', 'busybox'), readFileSync(STATIC_BUSYBOX), { mode: 0o755 });
@@ -43,7 +55,11 @@ export function ensureInitramfs(cacheDir: string, kernel: KernelInfo, profiles: 
     writeFileSync(join(stage, 'lib', 'modules', `${m}.ko`), ko);
   }
   const list = run('find', ['.', '-mindepth', '1'], { cwd: stage });
-  const archive = run('cpio', ['--quiet', '-o', '-H', 'newc', '-R', '0:0'], { cwd: stage, input: list, binary: true });
+  const archive = run('cpio', ['--quiet', '-o', '-H', 'newc', '-R', '0:0'], {
+    cwd: stage,
+    input: list,
+    binary: true,
+  });
   const tmp = `${out}.${process.pid}.tmp`;
   writeFileSync(tmp, archive);
   renameSync(tmp, out);

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { LabError, run } from './exec.js';
 import { ARCHIVE_KEYRING } from './system.js';
@@ -52,7 +61,8 @@ export function pickNewestKernel(
     const m = pattern.exec(name.trim());
     const version = m?.[1];
     if (version === undefined) continue;
-    if (best === undefined || compareVersions(version, best.version) > 0) best = { pkg: name.trim(), version };
+    if (best === undefined || compareVersions(version, best.version) > 0)
+      best = { pkg: name.trim(), version };
   }
   return best;
 }
@@ -91,14 +101,22 @@ class PrivateApt {
     const sources = join(dir, 'sources.list');
     writeFileSync(sources, `deb [signed-by=${ARCHIVE_KEYRING}] http://deb.debian.org/debian ${suite} main\n`);
     this.#opts = [
-      '-o', `Dir::Etc::sourcelist=${sources}`,
-      '-o', 'Dir::Etc::sourceparts=/dev/null',
-      '-o', `Dir::State::Lists=${join(dir, 'lists')}`,
-      '-o', `Dir::Cache=${join(dir, 'cache')}`,
-      '-o', 'Dir::State::status=/dev/null',
-      '-o', 'APT::Architecture=amd64',
-      '-o', 'Debug::NoLocking=1',
-      '-o', 'APT::Sandbox::User=root',
+      '-o',
+      `Dir::Etc::sourcelist=${sources}`,
+      '-o',
+      'Dir::Etc::sourceparts=/dev/null',
+      '-o',
+      `Dir::State::Lists=${join(dir, 'lists')}`,
+      '-o',
+      `Dir::Cache=${join(dir, 'cache')}`,
+      '-o',
+      'Dir::State::status=/dev/null',
+      '-o',
+      'APT::Architecture=amd64',
+      '-o',
+      'Debug::NoLocking=1',
+      '-o',
+      'APT::Sandbox::User=root',
     ];
   }
 
@@ -107,7 +125,9 @@ class PrivateApt {
   }
 
   packageNames(prefix: string): string[] {
-    return run('apt-cache', [...this.#opts, 'pkgnames', prefix]).split('\n').filter(Boolean);
+    return run('apt-cache', [...this.#opts, 'pkgnames', prefix])
+      .split('\n')
+      .filter(Boolean);
   }
 
   show(pkg: string): string {
@@ -158,7 +178,8 @@ export function ensureKernel(
   log(`resolving the ${source.description}`);
   apt.update();
   const newest = pickNewestKernel(apt.packageNames('linux-image-'), source.imagePattern);
-  if (newest === undefined) throw new LabError(`no package matching ${source.imagePattern} in Debian ${source.suite}`);
+  if (newest === undefined)
+    throw new LabError(`no package matching ${source.imagePattern} in Debian ${source.suite}`);
   const deps = parseDepends(apt.show(newest.pkg)).filter((d) => /^linux-(binary|modules)-/u.test(d));
   const pkgs = [newest.pkg, ...deps];
   const kernelDir = join(cacheDir, 'kernels', newest.pkg);

@@ -1,5 +1,15 @@
 import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from './exec.js';
 import { jobScript } from './guest.js';
@@ -32,7 +42,11 @@ const defaultLog = (msg: string): void => {
 };
 
 /** Downloads, builds and caches everything a profile needs; returns what boot() needs. */
-export async function provision(profileName: string, log: (msg: string) => void = defaultLog, refresh = false) {
+export async function provision(
+  profileName: string,
+  log: (msg: string) => void = defaultLog,
+  refresh = false,
+) {
   const profile = getProfile(profileName);
   await ensureHostPackages(log);
   const cacheDir = labCacheDir();
@@ -43,7 +57,11 @@ export async function provision(profileName: string, log: (msg: string) => void 
   return { profile, kernel, initramfs, cacheDir };
 }
 
-type BootOutcome = { kind: 'exited'; rc: number } | { kind: 'boot-failed' } | { kind: 'died' } | { kind: 'timeout' };
+type BootOutcome =
+  | { kind: 'exited'; rc: number }
+  | { kind: 'boot-failed' }
+  | { kind: 'died' }
+  | { kind: 'timeout' };
 
 /**
  * Boots the guest for one profile, runs `argv` in `cwd` inside it and resolves to the command's
@@ -58,27 +76,50 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
     rmSync(runDir, { recursive: true, force: true });
     mkdirSync(runDir, { recursive: true });
     writeFileSync(join(runDir, 'profile'), profile.name);
-    writeFileSync(join(runDir, 'job.sh'), jobScript({ cwd: opts.cwd, argv: opts.argv, env }), { mode: 0o755 });
+    writeFileSync(join(runDir, 'job.sh'), jobScript({ cwd: opts.cwd, argv: opts.argv, env }), {
+      mode: 0o755,
+    });
     for (const [file, size] of Object.entries(profile.scratchFiles ?? {})) {
       const fd = openSync(join(runDir, file), 'w');
       ftruncateSync(fd, size);
       closeSync(fd);
     }
     const args = [
-      '-accel', 'tcg,thread=multi', '-cpu', 'max',
-      '-smp', String(opts.cpus ?? 2), '-m', String(opts.memoryMiB ?? 4096),
-      '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none',
-      '-kernel', kernel.vmlinuz, '-initrd', initramfs,
-      '-append', 'console=ttyS0 panic=-1 oops=panic quiet loglevel=3 scsi_mod.scan=sync 8250.nr_uarts=4',
-      '-serial', `file:${join(runDir, 'console.log')}`, '-serial', 'stdio',
-      '-virtfs', 'local,path=/,mount_tag=host,security_model=none,multidevs=remap',
-      '-virtfs', `local,path=${runDir},mount_tag=labrun,security_model=none`,
+      '-accel',
+      'tcg,thread=multi',
+      '-cpu',
+      'max',
+      '-smp',
+      String(opts.cpus ?? 2),
+      '-m',
+      String(opts.memoryMiB ?? 4096),
+      '-nodefaults',
+      '-no-reboot',
+      '-display',
+      'none',
+      '-monitor',
+      'none',
+      '-kernel',
+      kernel.vmlinuz,
+      '-initrd',
+      initramfs,
+      '-append',
+      'console=ttyS0 panic=-1 oops=panic quiet loglevel=3 scsi_mod.scan=sync 8250.nr_uarts=4',
+      '-serial',
+      `file:${join(runDir, 'console.log')}`,
+      '-serial',
+      'stdio',
+      '-virtfs',
+      'local,path=/,mount_tag=host,security_model=none,multidevs=remap',
+      '-virtfs',
+      `local,path=${runDir},mount_tag=labrun,security_model=none`,
       ...(profile.qemuArgs?.(runDir) ?? []),
     ];
     const outcome = await boot(args, runDir, opts);
     const consoleLog = join(runDir, 'console.log');
     if (existsSync(consoleLog)) copyFileSync(consoleLog, join(cacheDir, 'last-console.log'));
-    if (existsSync(join(runDir, 'manifest.json'))) copyFileSync(join(runDir, 'manifest.json'), join(cacheDir, 'last-manifest.json'));
+    if (existsSync(join(runDir, 'manifest.json')))
+      copyFileSync(join(runDir, 'manifest.json'), join(cacheDir, 'last-manifest.json'));
     if (outcome.kind === 'boot-failed' && attempt === 1) {
       log('the guest failed before running the command; retrying the boot once');
       continue;
@@ -88,7 +129,9 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
       case 'exited':
         return outcome.rc;
       case 'timeout':
-        log(`the guest did not finish within ${opts.timeoutSec} s and was killed (console: ${join(cacheDir, 'last-console.log')})`);
+        log(
+          `the guest did not finish within ${opts.timeoutSec} s and was killed (console: ${join(cacheDir, 'last-console.log')})`,
+        );
         return EXIT_TIMEOUT;
       default:
         log(`the guest stopped without an exit code (console: ${join(cacheDir, 'last-console.log')})`);

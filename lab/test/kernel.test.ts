@@ -27,16 +27,32 @@ describe('kernel version resolution', () => {
     expect(compareVersions('7.10.1', '7.9.20')).toBeGreaterThan(0);
     expect(compareVersions('6.1.0-40', '6.1.0-9')).toBeGreaterThan(0);
     expect(compareVersions('7.3.4', '7.3.4')).toBe(0);
-    expect(pickNewestKernel(['linux-image-7.2.9+deb13-amd64', 'linux-image-7.2.12+deb13-amd64'], KERNEL_SOURCES.current.imagePattern)?.version).toBe('7.2.12');
+    expect(
+      pickNewestKernel(
+        ['linux-image-7.2.9+deb13-amd64', 'linux-image-7.2.12+deb13-amd64'],
+        KERNEL_SOURCES.current.imagePattern,
+      )?.version,
+    ).toBe('7.2.12');
   });
 
   it('returns undefined when nothing matches', () => {
-    expect(pickNewestKernel(['linux-image-amd64', 'linux-image-6.12.57+deb13-amd64'], KERNEL_SOURCES.current.imagePattern)).toBeUndefined();
+    expect(
+      pickNewestKernel(
+        ['linux-image-amd64', 'linux-image-6.12.57+deb13-amd64'],
+        KERNEL_SOURCES.current.imagePattern,
+      ),
+    ).toBeUndefined();
   });
 
   it('resolves the bookworm 6.1 kernel for the legacy source', () => {
-    const legacy = ['linux-image-6.1.0-39-amd64', 'linux-image-6.1.0-40-amd64', 'linux-image-6.1.0-40-cloud-amd64'];
-    expect(pickNewestKernel(legacy, KERNEL_SOURCES.legacy.imagePattern)?.pkg).toBe('linux-image-6.1.0-40-amd64');
+    const legacy = [
+      'linux-image-6.1.0-39-amd64',
+      'linux-image-6.1.0-40-amd64',
+      'linux-image-6.1.0-40-cloud-amd64',
+    ];
+    expect(pickNewestKernel(legacy, KERNEL_SOURCES.legacy.imagePattern)?.pkg).toBe(
+      'linux-image-6.1.0-40-amd64',
+    );
   });
 
   it('reads package names from a Depends line, alternatives and versions dropped', () => {

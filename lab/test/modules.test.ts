@@ -32,7 +32,15 @@ describe('modules.dep', () => {
 
   it('orders each module after everything it needs, each once', () => {
     const order = loadOrder(graph, ['sd_mod', 'sg', 'tcm_loop']);
-    expect(order).toEqual(['scsi_common', 'scsi_mod', 'sd_mod', 'sg', 'configfs', 'target_core_mod', 'tcm_loop']);
+    expect(order).toEqual([
+      'scsi_common',
+      'scsi_mod',
+      'sd_mod',
+      'sg',
+      'configfs',
+      'target_core_mod',
+      'tcm_loop',
+    ]);
     expect(loadOrder(graph, ['crc-t10dif'])).toEqual(['crc_t10dif']);
   });
 
@@ -45,7 +53,8 @@ describe('modules.dep', () => {
   it('covers every profile of the current kernel and writes one insmod per module', () => {
     const profiles = Object.values(PROFILES).filter((p) => p.kernel === 'current');
     const mods = modulesFor(graph, profiles);
-    for (const m of ['9pnet_virtio', 'scsi_debug', 'virtio_scsi', 'tcm_loop', 'target_core_file']) expect(mods).toContain(m);
+    for (const m of ['9pnet_virtio', 'scsi_debug', 'virtio_scsi', 'tcm_loop', 'target_core_file'])
+      expect(mods).toContain(m);
     const init = initScript(graph, profiles);
     expect(init.startsWith('#!/bin/busybox sh\n')).toBe(true);
     expect(init).toContain('insmod /lib/modules/scsi_debug.ko dev_size_mb=256 delay=0');

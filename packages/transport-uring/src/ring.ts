@@ -71,7 +71,12 @@ export class UringRing {
       cmd.timeoutMs ?? 30_000,
     );
     const c = decodeBsgCompletion(r.info);
-    return { ...c, res: r.res, sense: sense.slice(0, Math.min(c.senseLength, sense.length)), latencyNs: r.nsec };
+    return {
+      ...c,
+      res: r.res,
+      sense: sense.slice(0, Math.min(c.senseLength, sense.length)),
+      latencyNs: r.nsec,
+    };
   }
 
   close(): void {
@@ -81,9 +86,9 @@ export class UringRing {
 
 const BSG_PATH = /^\/dev\/bsg\/\d+:\d+:\d+:\d+$/u;
 
-/** Opens a /dev/bsg/H:C:T:L node; anything else is refused before any open(2). */
+/** Opens a /dev/bsg/H:C:T:L node (libuv sets O_CLOEXEC); anything else is refused before any open(2). */
 export function openBsg(path: string, opts: { write?: boolean } = {}): { fd: number; close(): void } {
   if (!BSG_PATH.test(path)) throw new RangeError(`not a BSG device path: ${JSON.stringify(path)}`);
-  const fd = openSync(path, (opts.write === true ? constants.O_RDWR : constants.O_RDONLY) | constants.O_CLOEXEC);
+  const fd = openSync(path, opts.write === true ? constants.O_RDWR : constants.O_RDONLY);
   return { fd, close: () => closeSync(fd) };
 }

@@ -81,9 +81,15 @@ describe('misuse never crashes', () => {
     expect(() => (Ring as unknown as (n: number) => unknown)(8)).toThrowError(TypeError);
     const r = new Ring(8);
     const uringCmd = r.uringCmd as unknown as (...a: unknown[]) => unknown;
-    expect(() => uringCmd.call(r, 0, new Uint8Array(2), 0, null, new Uint8Array(96), 0)).toThrowError(RangeError);
-    expect(() => uringCmd.call(r, 0, new Uint8Array(6), 1, null, new Uint8Array(96), 0)).toThrowError(TypeError);
-    expect(() => uringCmd.call(r, 0, new Uint8Array(6), 7, null, new Uint8Array(96), 0)).toThrowError(RangeError);
+    expect(() => uringCmd.call(r, 0, new Uint8Array(2), 0, null, new Uint8Array(96), 0)).toThrowError(
+      RangeError,
+    );
+    expect(() => uringCmd.call(r, 0, new Uint8Array(6), 1, null, new Uint8Array(96), 0)).toThrowError(
+      TypeError,
+    );
+    expect(() => uringCmd.call(r, 0, new Uint8Array(6), 7, null, new Uint8Array(96), 0)).toThrowError(
+      RangeError,
+    );
     expect(() => uringCmd.call(r, 'x')).toThrowError(TypeError);
     r.close();
   });
