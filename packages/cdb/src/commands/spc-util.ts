@@ -1,0 +1,90 @@
+/**
+ * Internal helpers shared by the SPC builder files (spc, persistent-reservation, diagnostic-buffer,
+ * security, copy). Not part of the package's public surface: do not re-export from index.ts.
+ */
+import { z } from 'zod';
+import { checkUint } from '../bytes.js';
+import { CdbBuildError } from '../errors.js';
+import type { CdbSpec } from '../types.js';
+
+/** A data-in command. Allocation length 0 is legal in SPC and means "move no data", so direction 'none'. */
+export function specIn(cdb: Uint8Array, length: number, name: string): CdbSpec {
+  return { cdb, direction: length === 0 ? 'none' : 'in', transferLength: length, name };
+}
+
+/** A data-out command. Parameter list length 0 means no data-out phase, so direction 'none'. */
+export function specOut(cdb: Uint8Array, length: number, name: string): CdbSpec {
+  return { cdb, direction: length === 0 ? 'none' : 'out', transferLength: length, name };
+}
+
+export function specNone(cdb: Uint8Array, name: string): CdbSpec {
+  return { cdb, direction: 'none', transferLength: 0, name };
+}
+
+/**
+ * An optional boolean parameter as a bit mask. Rejects non-booleans so a JS caller passing `1` or
+ * `'yes'` gets a CdbBuildError instead of a silently set (or cleared) bit.
+ */
+export function flag(value: boolean | undefined, bit: number, field: string): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return 1 << bit;
+  throw new CdbBuildError(field, `must be a boolean, got ${typeof value}`);
+}
+
+/** Like checkUint but with a lower bound too (allocation lengths T10 requires to be at least N). */
+export function checkUintMin(value: number, bits: number, min: number, field: string): number {
+  checkUint(value, bits, field);
+  if (value < min) throw new CdbBuildError(field, `must be at least ${min}, got ${value}`, `>= ${min}`);
+  return value;
+}
+
+/**
+ * Resolves a code given either by name (a key of `table`) or as a raw number that must fit `bits`.
+ * Raw numbers let callers reach reserved or vendor-specific values the name table does not cover.
+ */
+export function pickCode<K extends string>(
+  table: Readonly<Record<K, number>>,
+  value: K | number,
+  bits: number,
+  field: string,
+): number {
+  if (typeof value === 'number') return checkUint(value, bits, field);
+  if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value];
+  throw new CdbBuildError(
+    field,
+    `must be one of ${Object.keys(table).join(', ')} or an integer of ${bits} bits, got ${String(value)}`,
+  );
+}
+
+/** Resolves a code that may only be given by name (a key of `table`). */
+export function pickName<K extends string>(
+  table: Readonly<Record<K, number>>,
+  value: K,
+  field: string,
+): number {
+  if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value];
+  throw new CdbBuildError(field, `must be one of ${Object.keys(table).join(', ')}, got ${String(value)}`);
+}
+
+/** zod: an unsigned integer of `bits` bits. */
+export function zUint(bits: number): z.ZodNumber {
+  return z
+    .number()
+    .int()
+    .min(0)
+    .max(bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1);
+}
+
+/** zod: an unsigned 64-bit-or-less quantity as bigint. */
+export function zBigUint(bits: number): z.ZodBigInt {
+  return z
+    .bigint()
+    .min(0n)
+    .max((1n << BigInt(bits)) - 1n);
+}
+
+/** zod: a code given by name or as a raw number of `bits` bits. */
+export function zCode<K extends string>(table: Readonly<Record<K, number>>, bits: number) {
+  const names = Object.keys(table) as [K, ...K[]];
+  return z.union([z.enum(names), zUint(bits)]);
+}
