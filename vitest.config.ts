@@ -6,6 +6,8 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /** Tests read sibling packages' TypeScript sources directly, so no build is needed to test. */
 export const workspaceAliases = {
   '@scsikit/cdb': here('./packages/cdb/src/index.ts'),
+  '@scsikit/transport/conformance': here('./packages/transport/src/conformance.ts'),
+  '@scsikit/transport': here('./packages/transport/src/index.ts'),
   '@scsikit/transport-uring': here('./packages/transport-uring/src/index.ts'),
   '@scsikit/core': here('./packages/core/src/index.ts'),
   '@scsikit/lab': here('./lab/src/index.ts'),
@@ -19,6 +21,7 @@ export default defineConfig({
     onConsoleLog: () => false,
     projects: [
       { extends: true, test: { name: 'cdb', include: ['packages/cdb/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'transport', include: ['packages/transport/test/**/*.test.ts'] } },
       {
         extends: true,
         test: { name: 'transport-uring', include: ['packages/transport-uring/test/**/*.test.ts'] },

@@ -98,7 +98,6 @@ fail() { echo "scsikit-lab: $*" > /dev/ttyS0; echo "scsikit-lab: guest set-up fa
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
-echo 1 > /proc/sys/kernel/printk
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 ${base.map((m) => `insmod /lib/modules/${m}.ko || fail "insmod ${m}"`).join('\n')}
 mkdir -p /labrun /mnt

@@ -37,6 +37,9 @@ export interface LabRunOptions {
 export const EXIT_TIMEOUT = 124;
 export const EXIT_GUEST_FAILED = 125;
 
+/** A healthy boot reaches the `started` mark in ≈ 4 s under TCG; allow for a loaded host. */
+const BOOT_DEADLINE_MS = 90_000;
+
 const defaultLog = (msg: string): void => {
   process.stderr.write(`lab: ${msg}\n`);
 };
@@ -104,7 +107,7 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
       '-initrd',
       initramfs,
       '-append',
-      'console=ttyS0 panic=-1 oops=panic quiet loglevel=3 scsi_mod.scan=sync 8250.nr_uarts=4',
+      'console=ttyS0 panic=-1 oops=panic loglevel=6 scsi_mod.scan=sync 8250.nr_uarts=4',
       '-serial',
       `file:${join(runDir, 'console.log')}`,
       '-serial',
@@ -121,7 +124,7 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
     if (existsSync(join(runDir, 'manifest.json')))
       copyFileSync(join(runDir, 'manifest.json'), join(cacheDir, 'last-manifest.json'));
     if (outcome.kind === 'boot-failed' && attempt === 1) {
-      log('the guest failed before running the command; retrying the boot once');
+      log(`the guest failed to boot (console: ${join(cacheDir, 'last-console.log')}); retrying once`);
       continue;
     }
     rmSync(runDir, { recursive: true, force: true });
@@ -162,17 +165,31 @@ function boot(args: string[], runDir: string, opts: LabRunOptions): Promise<Boot
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutSec * 1000);
+    // TCG occasionally hangs early in boot: no `started` mark within the boot deadline → kill and retry.
+    const bootStart = Date.now();
+    let bootHung = false;
+    const bootWatch = setInterval(() => {
+      if (existsSync(join(runDir, 'started'))) clearInterval(bootWatch);
+      else if (Date.now() - bootStart > BOOT_DEADLINE_MS) {
+        bootHung = true;
+        clearInterval(bootWatch);
+        child.kill('SIGKILL');
+      }
+    }, 500);
     const forward = () => child.kill('SIGKILL');
     process.once('SIGINT', forward);
     process.once('SIGTERM', forward);
     child.on('error', (e) => {
       clearTimeout(timer);
+      clearInterval(bootWatch);
       reject(new LabError(`cannot start qemu-system-x86_64: ${e.message}`));
     });
     child.on('close', () => {
       clearTimeout(timer);
+      clearInterval(bootWatch);
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
+      if (bootHung) return resolvePromise({ kind: 'boot-failed' });
       if (timedOut) return resolvePromise({ kind: 'timeout' });
       const rcFile = join(runDir, 'rc');
       if (existsSync(rcFile)) {
