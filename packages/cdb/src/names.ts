@@ -264,7 +264,9 @@ function pdtDecay(pdt: number): number {
 
 /**
  * Picks the row for a device type among rows sharing a code: exact type, then its decayed type,
- * then the first row (sg3_utils' rule). An absent type is treated as a disk, as sg3_utils does.
+ * then the PDT_ALL row, then the first row (so 37h on a disk is READ DEFECT DATA(10), not the
+ * changer's INITIALIZE ELEMENT STATUS WITH RANGE listed first). An absent type is treated as a disk,
+ * as sg3_utils does.
  */
 function pickByPdt<T>(
   rows: readonly T[],
@@ -276,6 +278,7 @@ function pickByPdt<T>(
   return (
     rows.find((r) => PDT_TAG_CODES[tagOf(r)].includes(want)) ??
     rows.find((r) => PDT_TAG_CODES[tagOf(r)].includes(decayed)) ??
+    rows.find((r) => tagOf(r) === 'PDT_ALL') ??
     rows[0]
   );
 }

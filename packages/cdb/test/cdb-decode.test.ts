@@ -2,19 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeCdb } from '../src/cdb-decode.js';
 import { DecodeError } from '../src/errors.js';
+import { expectDecodeError } from './helpers.js';
 
 const cdb = (...b: number[]) => new Uint8Array(b);
-
-function expectDecodeError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    expect((e as DecodeError).field).toBe(field);
-    return;
-  }
-  throw new Error('expected a DecodeError');
-}
 
 describe('decodeCdb: SBC data commands', () => {
   it('READ(16) (SBC-5 Table 85): LBA, transfer length, flags', () => {

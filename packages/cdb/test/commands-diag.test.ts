@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
   buildActivateDeferredMicrocode,
   buildDiagnosticPage,
@@ -21,15 +20,8 @@ import {
   WRITE_BUFFER_MODE,
   WriteBufferParamsSchema,
 } from '../src/commands/diagnostic-buffer.js';
-import { CdbBuildError, type CdbSpec, hex } from '../src/index.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-
-function expectSpec(spec: CdbSpec, cdb: string, direction: CdbSpec['direction'], length: number) {
-  expect(hex(spec.cdb)).toBe(h(cdb));
-  expect(spec.direction).toBe(direction);
-  expect(spec.transferLength).toBe(length);
-}
+import { CdbBuildError, hex } from '../src/index.js';
+import { checkBuilder, expectSpec, h } from './helpers.js';
 
 describe('SEND DIAGNOSTIC (SPC-6)', () => {
   it('default self-test: SELFTEST bit, no data', () => {
@@ -248,26 +240,6 @@ const anyNumber = fc.oneof(
 const anyBool = fc.oneof(fc.boolean(), fc.constantFrom(1 as unknown as boolean, 'yes' as unknown as boolean));
 const anyName = (names: readonly string[]) =>
   fc.oneof(fc.constantFrom(...names), anyNumber, fc.constant('nope'));
-
-function checkBuilder<P, R>(
-  arb: fc.Arbitrary<Record<string, unknown>>,
-  build: (p: P) => R,
-  schema: z.ZodType<P>,
-) {
-  fc.assert(
-    fc.property(arb, (params) => {
-      let built = false;
-      try {
-        build(params as P);
-        built = true;
-      } catch (e) {
-        expect(e).toBeInstanceOf(CdbBuildError);
-      }
-      expect(schema.safeParse(params).success).toBe(built);
-    }),
-    { numRuns: 300 },
-  );
-}
 
 describe('builder properties: build or CdbBuildError, and the schema agrees', () => {
   it('SEND DIAGNOSTIC / RECEIVE DIAGNOSTIC RESULTS / diagnostic page', () => {

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
   buildFcTransportId,
   buildIscsiTransportId,
@@ -23,15 +22,8 @@ import {
   PR_TYPE,
   RegisterAndMoveDataParamsSchema,
 } from '../src/commands/persistent-reservation.js';
-import { CdbBuildError, type CdbSpec, hex } from '../src/index.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-
-function expectSpec(spec: CdbSpec, cdb: string, direction: CdbSpec['direction'], length: number) {
-  expect(hex(spec.cdb)).toBe(h(cdb));
-  expect(spec.direction).toBe(direction);
-  expect(spec.transferLength).toBe(length);
-}
+import { CdbBuildError, hex } from '../src/index.js';
+import { checkBuilder, expectSpec, h } from './helpers.js';
 
 describe('PERSISTENT RESERVE IN (SPC-6)', () => {
   it('READ KEYS with the default 8192 bytes', () => {
@@ -300,26 +292,6 @@ const anyTransportId = fc.oneof(
   fc.constant(new Uint8Array(24)),
   fc.constant(new Uint8Array(32)),
 );
-
-function checkBuilder<P, R>(
-  arb: fc.Arbitrary<Record<string, unknown>>,
-  build: (p: P) => R,
-  schema: z.ZodType<P>,
-) {
-  fc.assert(
-    fc.property(arb, (params) => {
-      let built = false;
-      try {
-        build(params as P);
-        built = true;
-      } catch (e) {
-        expect(e).toBeInstanceOf(CdbBuildError);
-      }
-      expect(schema.safeParse(params).success).toBe(built);
-    }),
-    { numRuns: 300 },
-  );
-}
 
 describe('builder properties: build or CdbBuildError, and the schema agrees', () => {
   it('PR IN', () => {

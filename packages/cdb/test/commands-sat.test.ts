@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hex } from '../src/bytes.js';
 import {
   AtaPassThroughParamsSchema,
   buildAtaIdentifyDevice,
@@ -13,20 +12,7 @@ import {
   buildAtaSmartReadLog,
 } from '../src/commands/sat.js';
 import { CdbBuildError } from '../src/errors.js';
-import type { CdbSpec } from '../src/types.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-const bytes = (spec: CdbSpec) => hex(spec.cdb);
-
-function buildError(fn: () => unknown): CdbBuildError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CdbBuildError);
-    return e as CdbBuildError;
-  }
-  throw new Error('expected a CdbBuildError');
-}
+import { buildError, bytes, h } from './helpers.js';
 
 describe('ready-made ATA commands', () => {
   it('IDENTIFY DEVICE: the CDB smartctl and sg_sat_identify send (SAT-5 ATA PASS-THROUGH (16) table)', () => {

@@ -26,19 +26,9 @@ import {
 } from '../src/commands/sbc-admin.js';
 import { CdbBuildError } from '../src/errors.js';
 import type { CdbSpec } from '../src/types.js';
+import { buildError, h } from './helpers.js';
 
-const h = (s: string) => s.replace(/\s+/gu, '');
 const bytes = (spec: CdbSpec | Uint8Array) => hex(spec instanceof Uint8Array ? spec : spec.cdb);
-
-function buildError(fn: () => unknown): CdbBuildError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CdbBuildError);
-    return e as CdbBuildError;
-  }
-  throw new Error('expected a CdbBuildError');
-}
 
 describe('READ CAPACITY (SBC-4 READ CAPACITY (10) and (16) tables)', () => {
   it('READ CAPACITY(10): 25h, 8 bytes in', () => {

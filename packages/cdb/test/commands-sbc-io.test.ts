@@ -49,20 +49,9 @@ import {
 } from '../src/commands/sbc-io.js';
 import { CdbBuildError } from '../src/errors.js';
 import type { CdbSpec } from '../src/types.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-const bytes = (spec: CdbSpec) => hex(spec.cdb);
+import { buildError, bytes, h } from './helpers.js';
 
 /** Throws `fn` and returns the CdbBuildError, failing the test for any other outcome. */
-function buildError(fn: () => unknown): CdbBuildError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CdbBuildError);
-    return e as CdbBuildError;
-  }
-  throw new Error('expected a CdbBuildError');
-}
 
 /** Test-local parser: LBA and length field of a READ/WRITE/VERIFY-shaped CDB, straight from the T10 layout. */
 function parseRw(cdb: Uint8Array): { lba: bigint; length: number; size: number } {

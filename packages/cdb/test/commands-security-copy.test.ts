@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
   buildExtendedCopy,
   buildReceiveCopyResults,
@@ -17,15 +16,7 @@ import {
   SecurityProtocolInParamsSchema,
   SecurityProtocolOutParamsSchema,
 } from '../src/commands/security.js';
-import { CdbBuildError, type CdbSpec, hex } from '../src/index.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-
-function expectSpec(spec: CdbSpec, cdb: string, direction: CdbSpec['direction'], length: number) {
-  expect(hex(spec.cdb)).toBe(h(cdb));
-  expect(spec.direction).toBe(direction);
-  expect(spec.transferLength).toBe(length);
-}
+import { checkBuilder, expectSpec } from './helpers.js';
 
 describe('SECURITY PROTOCOL IN (SPC-6)', () => {
   it('security protocol information: supported protocols list', () => {
@@ -162,26 +153,6 @@ const anyNumber = fc.oneof(
 const anyBool = fc.oneof(fc.boolean(), fc.constantFrom(1 as unknown as boolean, 'yes' as unknown as boolean));
 const anyName = (names: readonly string[]) =>
   fc.oneof(fc.constantFrom(...names), anyNumber, fc.constant('nope'));
-
-function checkBuilder<P>(
-  arb: fc.Arbitrary<Record<string, unknown>>,
-  build: (p: P) => CdbSpec,
-  schema: z.ZodType<P> | undefined,
-) {
-  fc.assert(
-    fc.property(arb, (params) => {
-      let spec: CdbSpec | undefined;
-      try {
-        spec = build(params as P);
-      } catch (e) {
-        expect(e).toBeInstanceOf(CdbBuildError);
-      }
-      if (schema !== undefined) expect(schema.safeParse(params).success).toBe(spec !== undefined);
-      if (spec !== undefined) expect(spec.direction === 'none').toBe(spec.transferLength === 0);
-    }),
-    { numRuns: 300 },
-  );
-}
 
 describe('builder properties: build or CdbBuildError, and the schema agrees', () => {
   it('SECURITY PROTOCOL IN / OUT', () => {

@@ -1,8 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
   buildExtendedCopy,
   buildReceiveCopyResults,
@@ -63,15 +60,13 @@ import {
   TestUnitReadyParamsSchema,
 } from '../src/commands/spc.js';
 import { CdbBuildError, type CdbSpec, hex } from '../src/index.js';
+import { T10_OPCODES, T10_SERVICE_ACTIONS } from '../src/spec/t10-tables.generated.js';
+import { checkBuilder, expectSpec } from './helpers.js';
+
+/** SPC builders only emit fixed-length CDBs. */
+const SPC_CDB_LENGTHS = [6, 10, 12, 16];
 
 /** Hex with spaces for readability in goldens. */
-const h = (s: string) => s.replace(/\s+/gu, '');
-
-function expectSpec(spec: CdbSpec, cdb: string, direction: CdbSpec['direction'], length: number) {
-  expect(hex(spec.cdb)).toBe(h(cdb));
-  expect(spec.direction).toBe(direction);
-  expect(spec.transferLength).toBe(length);
-}
 
 describe('TEST UNIT READY (SPC-6)', () => {
   it('is six zero bytes with no data', () => {
@@ -423,39 +418,17 @@ const pcNames = ['current', 'changeable', 'default', 'saved'];
 const logPcNames = ['threshold', 'cumulative', 'defaultThreshold', 'defaultCumulative'];
 
 /** Runs one builder on arbitrary params and checks the outcome against its schema. */
-function checkBuilder<P>(
-  arb: fc.Arbitrary<Record<string, unknown>>,
-  build: (p: P) => CdbSpec,
-  schema: z.ZodType<P>,
-): void {
-  fc.assert(
-    fc.property(arb, (params) => {
-      let spec: CdbSpec | undefined;
-      try {
-        spec = build(params as P);
-      } catch (e) {
-        expect(e).toBeInstanceOf(CdbBuildError);
-      }
-      const parsed = schema.safeParse(params);
-      expect(parsed.success).toBe(spec !== undefined);
-      if (spec !== undefined) {
-        expect([6, 10, 12, 16]).toContain(spec.cdb.length);
-        expect(spec.direction === 'none').toBe(spec.transferLength === 0);
-      }
-    }),
-    { numRuns: 300 },
-  );
-}
 
 describe('builder properties', () => {
   it('TEST UNIT READY', () => {
-    checkBuilder(fc.constant({}), buildTestUnitReady, TestUnitReadyParamsSchema);
+    checkBuilder(fc.constant({}), buildTestUnitReady, TestUnitReadyParamsSchema, SPC_CDB_LENGTHS);
   });
   it('INQUIRY', () => {
     checkBuilder(
       fc.record({ evpd: anyBool, pageCode: anyNumber, allocationLength: anyNumber }, { requiredKeys: [] }),
       buildInquiry,
       InquiryParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('REQUEST SENSE', () => {
@@ -463,6 +436,7 @@ describe('builder properties', () => {
       fc.record({ desc: anyBool, allocationLength: anyNumber }, { requiredKeys: [] }),
       buildRequestSense,
       RequestSenseParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('REPORT LUNS', () => {
@@ -476,6 +450,7 @@ describe('builder properties', () => {
       ),
       buildReportLuns,
       ReportLunsParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('MODE SENSE(6)/(10)', () => {
@@ -486,17 +461,23 @@ describe('builder properties', () => {
       dbd: anyBool,
       allocationLength: anyNumber,
     };
-    checkBuilder(fc.record(common, { requiredKeys: [] }), buildModeSense6, ModeSense6ParamsSchema);
+    checkBuilder(
+      fc.record(common, { requiredKeys: [] }),
+      buildModeSense6,
+      ModeSense6ParamsSchema,
+      SPC_CDB_LENGTHS,
+    );
     checkBuilder(
       fc.record({ ...common, llbaa: anyBool }, { requiredKeys: [] }),
       buildModeSense10,
       ModeSense10ParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('MODE SELECT(6)/(10)', () => {
     const arb = fc.record({ pf: anyBool, sp: anyBool, parameterListLength: anyNumber }, { requiredKeys: [] });
-    checkBuilder(arb, buildModeSelect6, ModeSelect6ParamsSchema);
-    checkBuilder(arb, buildModeSelect10, ModeSelect10ParamsSchema);
+    checkBuilder(arb, buildModeSelect6, ModeSelect6ParamsSchema, SPC_CDB_LENGTHS);
+    checkBuilder(arb, buildModeSelect10, ModeSelect10ParamsSchema, SPC_CDB_LENGTHS);
   });
   it('LOG SENSE / LOG SELECT', () => {
     checkBuilder(
@@ -513,6 +494,7 @@ describe('builder properties', () => {
       ),
       buildLogSense,
       LogSenseParamsSchema,
+      SPC_CDB_LENGTHS,
     );
     checkBuilder(
       fc.record(
@@ -528,6 +510,7 @@ describe('builder properties', () => {
       ),
       buildLogSelect,
       LogSelectParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('REPORT SUPPORTED OPERATION CODES', () => {
@@ -551,6 +534,7 @@ describe('builder properties', () => {
       ),
       buildReportSupportedOperationCodes,
       ReportSupportedOperationCodesParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS / TARGET PORT GROUPS / IDENTIFYING INFORMATION', () => {
@@ -558,11 +542,13 @@ describe('builder properties', () => {
       fc.record({ repd: anyBool, allocationLength: anyNumber }, { requiredKeys: [] }),
       buildReportSupportedTaskManagementFunctions,
       ReportSupportedTaskManagementFunctionsParamsSchema,
+      SPC_CDB_LENGTHS,
     );
     checkBuilder(
       fc.record({ extended: anyBool, allocationLength: anyNumber }, { requiredKeys: [] }),
       buildReportTargetPortGroups,
       ReportTargetPortGroupsParamsSchema,
+      SPC_CDB_LENGTHS,
     );
     checkBuilder(
       fc.record(
@@ -574,6 +560,7 @@ describe('builder properties', () => {
       ),
       buildReportIdentifyingInformation,
       ReportIdentifyingInformationParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
   it('START STOP UNIT / PREVENT ALLOW MEDIUM REMOVAL / READ ATTRIBUTE', () => {
@@ -591,11 +578,13 @@ describe('builder properties', () => {
       ),
       buildStartStopUnit,
       StartStopUnitParamsSchema,
+      SPC_CDB_LENGTHS,
     );
     checkBuilder(
       fc.record({ prevent: anyNumber }, { requiredKeys: [] }),
       buildPreventAllowMediumRemoval,
       PreventAllowMediumRemovalParamsSchema,
+      SPC_CDB_LENGTHS,
     );
     checkBuilder(
       fc.record(
@@ -612,36 +601,23 @@ describe('builder properties', () => {
       ),
       buildReadAttribute,
       ReadAttributeParamsSchema,
+      SPC_CDB_LENGTHS,
     );
   });
 });
 
 // ---------------------------------------------------------------------------------------------
 // Every opcode / service action these builders emit carries the name T10 gives it, as tabulated
-// from sg3_utils in /work/shared/data/t10 (opcodes.tsv, service-actions.tsv).
-
-const T10_DIR = fileURLToPath(new URL('../../../../shared/data/t10/', import.meta.url));
-
-function loadTsv(file: string): string[][] {
-  const path = `${T10_DIR}${file}`;
-  if (!existsSync(path))
-    throw new Error(`T10 table ${path} is missing (see /work/shared/data/t10/README.md)`);
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'));
-}
+// from sg3_utils (opcodes.tsv, service-actions.tsv) and generated into src/spec/t10-tables.generated.ts.
 
 const opcodeNames = new Map<number, string[]>();
-for (const [op, , name] of loadTsv('opcodes.tsv')) {
-  const key = Number.parseInt(op ?? '', 16);
-  opcodeNames.set(key, [...(opcodeNames.get(key) ?? []), name ?? '']);
+for (const [op, , name] of T10_OPCODES) {
+  opcodeNames.set(op, [...(opcodeNames.get(op) ?? []), name]);
 }
 const saNames = new Map<string, string[]>();
-for (const [op, sa, , name] of loadTsv('service-actions.tsv')) {
-  const key = `${Number.parseInt(op ?? '', 16)}/${Number.parseInt(sa ?? '', 16)}`;
-  saNames.set(key, [...(saNames.get(key) ?? []), name ?? '']);
+for (const [op, sa, , name] of T10_SERVICE_ACTIONS) {
+  const key = `${op}/${sa}`;
+  saNames.set(key, [...(saNames.get(key) ?? []), name]);
 }
 
 const norm = (s: string) => s.toUpperCase().replace(/\s+/gu, '');

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hex } from '../src/bytes.js';
 import {
   buildCloseZone,
   buildFinishZone,
@@ -17,19 +16,7 @@ import {
 } from '../src/commands/zbc.js';
 import { CdbBuildError } from '../src/errors.js';
 import type { CdbSpec } from '../src/types.js';
-
-const h = (s: string) => s.replace(/\s+/gu, '');
-const bytes = (spec: CdbSpec) => hex(spec.cdb);
-
-function buildError(fn: () => unknown): CdbBuildError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CdbBuildError);
-    return e as CdbBuildError;
-  }
-  throw new Error('expected a CdbBuildError');
-}
+import { buildError, bytes, h } from './helpers.js';
 
 describe('REPORT ZONES (ZBC-2 REPORT ZONES command table)', () => {
   it('ZBC IN 95h/00h with zone start LBA, allocation length, PARTIAL and reporting options', () => {

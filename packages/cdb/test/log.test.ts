@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { CdbBuildError, DecodeError } from '../src/errors.js';
 import {
   buildLogSelectData,
-  decodeLogPage,
   decodeLogParameterControl,
   encodeLogParameterControl,
   findLogParameter,
@@ -15,6 +14,7 @@ import {
   decodeErrorCounterLogPage,
   decodeGeneralStatisticsLogPage,
   decodeInformationalExceptionsLogPage,
+  decodeLogPage,
   decodeNonMediumErrorLogPage,
   decodePowerConditionTransitionsLogPage,
   decodeProtocolSpecificPortLogPage,

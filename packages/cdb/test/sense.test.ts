@@ -10,6 +10,7 @@ import {
   senseProgress,
   senseSummary,
 } from '../src/sense.js';
+import { expectDecodeError } from './helpers.js';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 
@@ -28,17 +29,6 @@ function descriptor(s: SenseData, kind: SenseDescriptor['kind']): SenseDescripto
   const d = standard(s).descriptors.find((x) => x.kind === kind);
   if (!d) throw new Error(`no ${kind} descriptor`);
   return d;
-}
-
-function expectDecodeError(fn: () => unknown, field: string): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DecodeError);
-    expect((e as DecodeError).field).toBe(field);
-    return;
-  }
-  throw new Error('expected a DecodeError');
 }
 
 describe('decodeSense: fixed format (SPC-6 4.4.3, Table 55)', () => {

@@ -5,7 +5,6 @@ import {
   decodeDesignationDescriptor,
   decodeDesignationDescriptors,
   designatorTypeName,
-  protocolIdentifierName,
 } from '../src/pages/designators.js';
 import {
   decodeAtaInformation,
@@ -29,6 +28,7 @@ import {
   type VpdPage,
   vpdPageName,
 } from '../src/pages/vpd.js';
+import { protocolIdentifierName } from '../src/protocol-identifiers.js';
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 const be16 = (v: number): number[] => [(v >> 8) & 0xff, v & 0xff];

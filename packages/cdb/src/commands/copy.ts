@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { checkUint, putU32 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
-import { pickCode, specIn, specOut, zCode, zUint } from './spc-util.js';
+import { pickCode, specIn, specOut, zCode, zUint } from './cdb-spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // EXTENDED COPY (SPC-4 LID1, SPC-6 LID4)

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { checkBigUint, checkUint, putU16, putU24, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
-import { flag, pickCode, specIn, specOut, zBigUint, zCode, zUint } from './spc-util.js';
+import { flag, pickCode, specIn, specOut, zBigUint, zCode, zUint } from './cdb-spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // SEND DIAGNOSTIC (SPC-6)

@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
+import { PROTOCOL_IDENTIFIER } from '../protocol-identifiers.js';
 import type { CdbSpec } from '../types.js';
-import { flag, pickCode, specIn, specOut, zBigUint, zCode, zUint } from './spc-util.js';
+import { flag, pickCode, specIn, specOut, zBigUint, zCode, zUint } from './cdb-spec.js';
 
 // ---------------------------------------------------------------------------------------------
 // PERSISTENT RESERVE IN (SPC-6)
@@ -252,22 +253,6 @@ export function buildRegisterAndMoveData(params: RegisterAndMoveDataParams): Uin
 
 // ---------------------------------------------------------------------------------------------
 // TransportIDs (SPC-6)
-
-/** PROTOCOL IDENTIFIER values used in TransportIDs. */
-export const PROTOCOL_IDENTIFIER = {
-  fc: 0x0,
-  spi: 0x1,
-  ssa: 0x2,
-  sbp: 0x3,
-  srp: 0x4,
-  iscsi: 0x5,
-  sas: 0x6,
-  adt: 0x7,
-  ata: 0x8,
-  uas: 0x9,
-  sop: 0xa,
-  pcie: 0xb,
-} as const;
 
 /** Fibre Channel TransportID: 24 bytes, N_PORT_NAME in bytes 8-15. */
 export function buildFcTransportId(nPortName: bigint): Uint8Array {

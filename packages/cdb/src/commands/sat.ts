@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { checkBigUint, checkUint, putU16, putU32 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec, DataDirection } from '../types.js';
+import { flag, optUint, zUint } from './cdb-spec.js';
 
 export const ATA_PASS_THROUGH_12_OPCODE = 0xa1;
 export const ATA_PASS_THROUGH_16_OPCODE = 0x85;
@@ -106,49 +107,39 @@ export interface AtaPassThroughParams {
   readonly control?: number;
 }
 
-const uint = (bits: number) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(Math.min(2 ** bits - 1, Number.MAX_SAFE_INTEGER));
 const protocolNames = Object.keys(ATA_PROTOCOL) as [AtaProtocol, ...AtaProtocol[]];
 
 export const AtaPassThroughParamsSchema = z.strictObject({
   protocol: z.enum(protocolNames),
-  command: uint(8),
-  features: uint(16).optional(),
-  count: uint(16).optional(),
+  command: zUint(8),
+  features: zUint(16).optional(),
+  count: zUint(16).optional(),
   lba: z
     .union([
       z
         .bigint()
         .min(0n)
         .max((1n << 48n) - 1n),
-      uint(48),
+      zUint(48),
     ])
     .optional(),
-  device: uint(8).optional(),
+  device: zUint(8).optional(),
   tLength: z.enum(['none', 'features', 'count', 'tpsiu']).optional(),
   tDir: z.enum(['in', 'out']).optional(),
   byteBlock: z.boolean().optional(),
   tType: z.boolean().optional(),
   ckCond: z.boolean().optional(),
-  offline: uint(2).optional(),
+  offline: zUint(2).optional(),
   extend: z.boolean().optional(),
-  multipleCount: uint(3).optional(),
-  icc: uint(8).optional(),
-  auxiliary: uint(32).optional(),
-  logicalSectorSize: uint(32).min(1).optional(),
-  transferLength: uint(32).optional(),
-  control: uint(8).optional(),
+  multipleCount: zUint(3).optional(),
+  icc: zUint(8).optional(),
+  auxiliary: zUint(32).optional(),
+  logicalSectorSize: zUint(32).min(1).optional(),
+  transferLength: zUint(32).optional(),
+  control: zUint(8).optional(),
 });
 
 export type AtaCdbSize = 12 | 16 | 32;
-
-function opt(value: number | undefined, bits: number, field: string, fallback = 0): number {
-  return value === undefined ? fallback : checkUint(value, bits, field);
-}
 
 interface Resolved {
   readonly protocol: number;
@@ -175,18 +166,18 @@ function resolve(p: AtaPassThroughParams, size: AtaCdbSize, name: string): Resol
   if (size === 12 && extend) throw new CdbBuildError('extend', `is not available in ${name} (use 16 or 32)`);
   const wide = extend;
   const command = checkUint(p.command, 8, 'command');
-  const features = opt(p.features, wide ? 16 : 8, 'features');
-  const count = opt(p.count, wide ? 16 : 8, 'count');
+  const features = optUint(p.features, wide ? 16 : 8, 'features');
+  const count = optUint(p.count, wide ? 16 : 8, 'count');
   const lba = checkBigUint(p.lba ?? 0, wide ? 48 : 24, 'lba');
-  const device = opt(p.device, 8, 'device');
-  const offline = opt(p.offline, 2, 'offline');
-  const multipleCount = opt(p.multipleCount, 3, 'multipleCount');
-  const control = opt(p.control, 8, 'control');
+  const device = optUint(p.device, 8, 'device');
+  const offline = optUint(p.offline, 2, 'offline');
+  const multipleCount = optUint(p.multipleCount, 3, 'multipleCount');
+  const control = optUint(p.control, 8, 'control');
   let icc = 0;
   let auxiliary = 0;
   if (size === 32) {
-    icc = opt(p.icc, 8, 'icc');
-    auxiliary = opt(p.auxiliary, 32, 'auxiliary');
+    icc = optUint(p.icc, 8, 'icc');
+    auxiliary = optUint(p.auxiliary, 32, 'auxiliary');
   } else {
     if ((p.icc ?? 0) !== 0) throw new CdbBuildError('icc', `is not available in ${name} (32-byte CDB only)`);
     if ((p.auxiliary ?? 0) !== 0) {
@@ -241,7 +232,7 @@ function resolve(p: AtaPassThroughParams, size: AtaCdbSize, name: string): Resol
           'is 0, which ATA may read as 256/65536 blocks; pass transferLength explicitly',
         );
       }
-      const unit = byteBlock ? (tType ? opt(p.logicalSectorSize, 32, 'logicalSectorSize', 512) : 512) : 1;
+      const unit = byteBlock ? (tType ? optUint(p.logicalSectorSize, 32, 'logicalSectorSize', 512) : 512) : 1;
       if (unit === 0) throw new CdbBuildError('logicalSectorSize', 'must be at least 1');
       transferLength = units * unit;
     }
@@ -251,7 +242,7 @@ function resolve(p: AtaPassThroughParams, size: AtaCdbSize, name: string): Resol
   const byte1 = (multipleCount << 5) | (protocol << 1) | (extend ? 1 : 0);
   const flags =
     (offline << 6) |
-    (p.ckCond === true ? 0x20 : 0) |
+    flag(p.ckCond, 5, 'ckCond') |
     (tType ? 0x10 : 0) |
     tDirBit |
     (byteBlock ? 0x04 : 0) |
@@ -380,7 +371,7 @@ export interface AtaHelperOptions {
 export const AtaHelperOptionsSchema = z.strictObject({
   cdbSize: z.union([z.literal(12), z.literal(16), z.literal(32)]).optional(),
   ckCond: z.boolean().optional(),
-  device: uint(8).optional(),
+  device: zUint(8).optional(),
 });
 
 function helper(p: AtaPassThroughParams, o: AtaHelperOptions): CdbSpec {

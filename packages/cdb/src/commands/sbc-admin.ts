@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
-import type { CdbSpec, DataDirection } from '../types.js';
+import type { CdbSpec } from '../types.js';
+import { checkBytes, flag, optUint, spec, zLba64, zUint } from './cdb-spec.js';
 
 export const SBC_ADMIN_OPCODES = {
   formatUnit: 0x04,
@@ -35,37 +36,6 @@ export const SANITIZE_SERVICE_ACTIONS = {
 } as const;
 export type SanitizeServiceAction = keyof typeof SANITIZE_SERVICE_ACTIONS;
 
-const MAX_U64 = (1n << 64n) - 1n;
-
-function spec(cdb: Uint8Array, direction: DataDirection, transferLength: number, name: string): CdbSpec {
-  // A zero-length transfer is sent as 'none' so transports never set up an empty data phase.
-  return transferLength === 0
-    ? { cdb, direction: 'none', transferLength: 0, name }
-    : { cdb, direction, transferLength, name };
-}
-
-function bit(value: boolean | undefined, shift: number): number {
-  return value === true ? 1 << shift : 0;
-}
-
-function opt(value: number | undefined, bits: number, field: string, fallback = 0): number {
-  return value === undefined ? fallback : checkUint(value, bits, field);
-}
-
-/** Guards byte-array parameters for JavaScript callers that bypass the types. */
-function checkBytes(value: unknown, field: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CdbBuildError(field, 'must be a Uint8Array');
-  return value;
-}
-
-const uint = (bits: number) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(Math.min(2 ** bits - 1, Number.MAX_SAFE_INTEGER));
-const lba64 = z.union([z.bigint().min(0n).max(MAX_U64), uint(53)]);
-
 // ---------------------------------------------------------------------------------------------
 // READ CAPACITY
 // ---------------------------------------------------------------------------------------------
@@ -79,9 +49,9 @@ export interface ReadCapacity10Params {
   readonly control?: number;
 }
 export const ReadCapacity10ParamsSchema = z.strictObject({
-  lba: z.union([z.bigint().min(0n).max(0xffffffffn), uint(32)]).optional(),
+  lba: z.union([z.bigint().min(0n).max(0xffffffffn), zUint(32)]).optional(),
   pmi: z.boolean().optional(),
-  control: uint(8).optional(),
+  control: zUint(8).optional(),
 });
 
 /** READ CAPACITY(10), 25h (SBC-4 READ CAPACITY (10) table): returns 8 bytes. */
@@ -90,8 +60,8 @@ export function buildReadCapacity10(p: ReadCapacity10Params = {}): CdbSpec {
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.readCapacity10;
   putU32(cdb, 2, Number(lba));
-  cdb[8] = bit(p.pmi, 0);
-  cdb[9] = opt(p.control, 8, 'control');
+  cdb[8] = flag(p.pmi, 0, 'pmi');
+  cdb[9] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', 8, 'READ CAPACITY(10)');
 }
 
@@ -106,23 +76,23 @@ export interface ReadCapacity16Params {
   readonly control?: number;
 }
 export const ReadCapacity16ParamsSchema = z.strictObject({
-  allocationLength: uint(32).optional(),
-  lba: lba64.optional(),
+  allocationLength: zUint(32).optional(),
+  lba: zLba64.optional(),
   pmi: z.boolean().optional(),
-  control: uint(8).optional(),
+  control: zUint(8).optional(),
 });
 
 /** READ CAPACITY(16), SERVICE ACTION IN(16) 9Eh/10h (SBC-4 READ CAPACITY (16) table). */
 export function buildReadCapacity16(p: ReadCapacity16Params = {}): CdbSpec {
   const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
-  const alloc = opt(p.allocationLength, 32, 'allocationLength', 32);
+  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 32);
   const cdb = new Uint8Array(16);
   cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
   cdb[1] = SERVICE_ACTION_IN_16_SA.readCapacity16;
   putU64(cdb, 2, lba);
   putU32(cdb, 10, alloc);
-  cdb[14] = bit(p.pmi, 0);
-  cdb[15] = opt(p.control, 8, 'control');
+  cdb[14] = flag(p.pmi, 0, 'pmi');
+  cdb[15] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', alloc, 'READ CAPACITY(16)');
 }
 
@@ -144,23 +114,23 @@ export interface GetLbaStatusParams {
   readonly control?: number;
 }
 export const GetLbaStatusParamsSchema = z.strictObject({
-  startingLba: lba64.optional(),
-  allocationLength: uint(32).optional(),
-  reportType: uint(3).optional(),
-  control: uint(8).optional(),
+  startingLba: zLba64.optional(),
+  allocationLength: zUint(32).optional(),
+  reportType: zUint(3).optional(),
+  control: zUint(8).optional(),
 });
 
 /** GET LBA STATUS(16), 9Eh/12h (SBC-4 GET LBA STATUS (16) table). */
 export function buildGetLbaStatus(p: GetLbaStatusParams = {}): CdbSpec {
   const lba = checkBigUint(p.startingLba ?? 0, 64, 'startingLba');
-  const alloc = opt(p.allocationLength, 32, 'allocationLength', 24);
+  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 24);
   const cdb = new Uint8Array(16);
   cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
   cdb[1] = SERVICE_ACTION_IN_16_SA.getLbaStatus;
   putU64(cdb, 2, lba);
   putU32(cdb, 10, alloc);
-  cdb[14] = opt(p.reportType, 3, 'reportType');
-  cdb[15] = opt(p.control, 8, 'control');
+  cdb[14] = optUint(p.reportType, 3, 'reportType');
+  cdb[15] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', alloc, 'GET LBA STATUS(16)');
 }
 
@@ -175,23 +145,23 @@ export interface ReportReferralsParams {
   readonly control?: number;
 }
 export const ReportReferralsParamsSchema = z.strictObject({
-  lba: lba64.optional(),
-  allocationLength: uint(32).optional(),
+  lba: zLba64.optional(),
+  allocationLength: zUint(32).optional(),
   oneSeg: z.boolean().optional(),
-  control: uint(8).optional(),
+  control: zUint(8).optional(),
 });
 
 /** REPORT REFERRALS, 9Eh/13h (SBC-4 REPORT REFERRALS table): ONE_SEG is byte 14 bit 0. */
 export function buildReportReferrals(p: ReportReferralsParams = {}): CdbSpec {
   const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
-  const alloc = opt(p.allocationLength, 32, 'allocationLength', 4096);
+  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 4096);
   const cdb = new Uint8Array(16);
   cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
   cdb[1] = SERVICE_ACTION_IN_16_SA.reportReferrals;
   putU64(cdb, 2, lba);
   putU32(cdb, 10, alloc);
-  cdb[14] = bit(p.oneSeg, 0);
-  cdb[15] = opt(p.control, 8, 'control');
+  cdb[14] = flag(p.oneSeg, 0, 'oneSeg');
+  cdb[15] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', alloc, 'REPORT REFERRALS');
 }
 
@@ -210,10 +180,10 @@ export interface UnmapParams {
   readonly control?: number;
 }
 export const UnmapParamsSchema = z.strictObject({
-  parameterListLength: uint(16),
+  parameterListLength: zUint(16),
   anchor: z.boolean().optional(),
-  group: uint(6).optional(),
-  control: uint(8).optional(),
+  group: zUint(6).optional(),
+  control: zUint(8).optional(),
 });
 
 /** UNMAP, 42h (SBC-4 UNMAP table): ANCHOR byte 1 bit 0, PARAMETER LIST LENGTH bytes 7-8. */
@@ -227,10 +197,10 @@ export function buildUnmap(p: UnmapParams): CdbSpec {
   }
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.unmap;
-  cdb[1] = bit(p.anchor, 0);
-  cdb[6] = opt(p.group, 6, 'group');
+  cdb[1] = flag(p.anchor, 0, 'anchor');
+  cdb[6] = optUint(p.group, 6, 'group');
   putU16(cdb, 7, len);
-  cdb[9] = opt(p.control, 8, 'control');
+  cdb[9] = optUint(p.control, 8, 'control');
   return spec(cdb, 'out', len, 'UNMAP');
 }
 
@@ -239,7 +209,7 @@ export interface UnmapRange {
   /** NUMBER OF LOGICAL BLOCKS, 32 bits; 0 is allowed and unmaps nothing. */
   readonly blocks: number;
 }
-export const UnmapRangeSchema = z.strictObject({ lba: lba64, blocks: uint(32) });
+export const UnmapRangeSchema = z.strictObject({ lba: zLba64, blocks: zUint(32) });
 export const UnmapDataSchema = z.array(UnmapRangeSchema).max(4095);
 
 /**
@@ -296,19 +266,19 @@ export interface FormatUnitParams {
   readonly control?: number;
 }
 export const FormatUnitParamsSchema = z.strictObject({
-  fmtpinfo: uint(2).optional(),
+  fmtpinfo: zUint(2).optional(),
   longlist: z.boolean().optional(),
   fmtdata: z.boolean().optional(),
   cmplst: z.boolean().optional(),
-  defectListFormat: uint(3).optional(),
-  ffmt: uint(2).optional(),
-  parameterListLength: uint(32).optional(),
-  control: uint(8).optional(),
+  defectListFormat: zUint(3).optional(),
+  ffmt: zUint(2).optional(),
+  parameterListLength: zUint(32).optional(),
+  control: zUint(8).optional(),
 });
 
 /** FORMAT UNIT, 04h (SBC-4 FORMAT UNIT table). */
 export function buildFormatUnit(p: FormatUnitParams = {}): CdbSpec {
-  const len = opt(p.parameterListLength, 32, 'parameterListLength');
+  const len = optUint(p.parameterListLength, 32, 'parameterListLength');
   if (p.fmtdata === true && len === 0) {
     throw new CdbBuildError('parameterListLength', 'must be > 0 when fmtdata is set (the list is sent)');
   }
@@ -318,13 +288,13 @@ export function buildFormatUnit(p: FormatUnitParams = {}): CdbSpec {
   const cdb = new Uint8Array(6);
   cdb[0] = SBC_ADMIN_OPCODES.formatUnit;
   cdb[1] =
-    (opt(p.fmtpinfo, 2, 'fmtpinfo') << 6) |
-    bit(p.longlist, 5) |
-    bit(p.fmtdata, 4) |
-    bit(p.cmplst, 3) |
-    opt(p.defectListFormat, 3, 'defectListFormat');
-  cdb[4] = opt(p.ffmt, 2, 'ffmt');
-  cdb[5] = opt(p.control, 8, 'control');
+    (optUint(p.fmtpinfo, 2, 'fmtpinfo') << 6) |
+    flag(p.longlist, 5, 'longlist') |
+    flag(p.fmtdata, 4, 'fmtdata') |
+    flag(p.cmplst, 3, 'cmplst') |
+    optUint(p.defectListFormat, 3, 'defectListFormat');
+  cdb[4] = optUint(p.ffmt, 2, 'ffmt');
+  cdb[5] = optUint(p.control, 8, 'control');
   return spec(cdb, 'out', len, 'FORMAT UNIT');
 }
 
@@ -364,16 +334,16 @@ export interface FormatUnitDataParams {
 const bytesSchema = z.instanceof(Uint8Array);
 export const FormatUnitDataParamsSchema = z.strictObject({
   longList: z.boolean().optional(),
-  protectionFieldUsage: uint(3).optional(),
+  protectionFieldUsage: zUint(3).optional(),
   fov: z.boolean().optional(),
   dpry: z.boolean().optional(),
   dcrt: z.boolean().optional(),
   stpf: z.boolean().optional(),
   immed: z.boolean().optional(),
-  pIInformation: uint(4).optional(),
-  protectionIntervalExponent: uint(4).optional(),
+  pIInformation: zUint(4).optional(),
+  protectionIntervalExponent: zUint(4).optional(),
   initializationPattern: z
-    .strictObject({ si: z.boolean().optional(), type: uint(8).optional(), pattern: bytesSchema })
+    .strictObject({ si: z.boolean().optional(), type: zUint(8).optional(), pattern: bytesSchema })
     .optional(),
   defectList: bytesSchema.optional(),
 });
@@ -402,25 +372,25 @@ export function buildFormatUnitData(p: FormatUnitDataParams = {}): Uint8Array {
     }
   }
   const out = new Uint8Array(headerLen + ipdLen + defects.length);
-  out[0] = opt(p.protectionFieldUsage, 3, 'protectionFieldUsage');
+  out[0] = optUint(p.protectionFieldUsage, 3, 'protectionFieldUsage');
   out[1] =
-    bit(p.fov, 7) |
-    bit(p.dpry, 6) |
-    bit(p.dcrt, 5) |
-    bit(p.stpf, 4) |
-    bit(ip !== undefined, 3) |
-    bit(p.immed, 1);
+    flag(p.fov, 7, 'fov') |
+    flag(p.dpry, 6, 'dpry') |
+    flag(p.dcrt, 5, 'dcrt') |
+    flag(p.stpf, 4, 'stpf') |
+    (ip === undefined ? 0 : 0x08) |
+    flag(p.immed, 1, 'immed');
   if (long) {
     out[3] =
-      (opt(p.pIInformation, 4, 'pIInformation') << 4) |
-      opt(p.protectionIntervalExponent, 4, 'protectionIntervalExponent');
+      (optUint(p.pIInformation, 4, 'pIInformation') << 4) |
+      optUint(p.protectionIntervalExponent, 4, 'protectionIntervalExponent');
     putU32(out, 4, defects.length);
   } else {
     putU16(out, 2, defects.length);
   }
   if (ip !== undefined) {
-    out[headerLen] = bit(ip.si, 5);
-    out[headerLen + 1] = opt(ip.type, 8, 'initializationPattern.type', 1);
+    out[headerLen] = flag(ip.si, 5, 'initializationPattern.si');
+    out[headerLen + 1] = optUint(ip.type, 8, 'initializationPattern.type', 1);
     putU16(out, headerLen + 2, patternLen);
     out.set(pattern ?? new Uint8Array(0), headerLen + 4);
   }
@@ -453,8 +423,8 @@ export const SanitizeParamsSchema = z.strictObject({
   immed: z.boolean().optional(),
   znr: z.boolean().optional(),
   ause: z.boolean().optional(),
-  parameterListLength: uint(16).optional(),
-  control: uint(8).optional(),
+  parameterListLength: zUint(16).optional(),
+  control: zUint(8).optional(),
 });
 
 /** SANITIZE, 48h (SBC-4 SANITIZE table): IMMED bit 7, ZNR bit 6, AUSE bit 5, SA bits 4-0. */
@@ -466,7 +436,7 @@ export function buildSanitize(p: SanitizeParams): CdbSpec {
       `must be one of ${Object.keys(SANITIZE_SERVICE_ACTIONS).join(', ')}`,
     );
   }
-  const len = opt(p.parameterListLength, 16, 'parameterListLength');
+  const len = optUint(p.parameterListLength, 16, 'parameterListLength');
   if (p.serviceAction === 'overwrite' && len < 5) {
     throw new CdbBuildError(
       'parameterListLength',
@@ -478,9 +448,9 @@ export function buildSanitize(p: SanitizeParams): CdbSpec {
   }
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.sanitize;
-  cdb[1] = bit(p.immed, 7) | bit(p.znr, 6) | bit(p.ause, 5) | sa;
+  cdb[1] = flag(p.immed, 7, 'immed') | flag(p.znr, 6, 'znr') | flag(p.ause, 5, 'ause') | sa;
   putU16(cdb, 7, len);
-  cdb[9] = opt(p.control, 8, 'control');
+  cdb[9] = optUint(p.control, 8, 'control');
   return spec(cdb, 'out', len, 'SANITIZE');
 }
 
@@ -496,7 +466,7 @@ export interface SanitizeOverwriteDataParams {
 }
 export const SanitizeOverwriteDataParamsSchema = z.strictObject({
   invert: z.boolean().optional(),
-  test: uint(2).optional(),
+  test: zUint(2).optional(),
   overwriteCount: z.number().int().min(1).max(31).optional(),
   pattern: z
     .instanceof(Uint8Array)
@@ -515,7 +485,7 @@ export function buildSanitizeOverwriteData(p: SanitizeOverwriteDataParams): Uint
   const n = checkBytes(p.pattern, 'pattern').length;
   if (n < 1 || n > 0xffff) throw new CdbBuildError('pattern', `must be 1..65535 bytes, got ${n}`, '16 bits');
   const out = new Uint8Array(4 + n);
-  out[0] = bit(p.invert, 7) | (opt(p.test, 2, 'test') << 5) | count;
+  out[0] = flag(p.invert, 7, 'invert') | (optUint(p.test, 2, 'test') << 5) | count;
   putU16(out, 2, n);
   out.set(p.pattern, 4);
   return out;
@@ -538,8 +508,8 @@ export interface ReassignBlocksParams {
 export const ReassignBlocksParamsSchema = z.strictObject({
   longlba: z.boolean().optional(),
   longlist: z.boolean().optional(),
-  parameterListLength: uint(32),
-  control: uint(8).optional(),
+  parameterListLength: zUint(32),
+  control: zUint(8).optional(),
 });
 
 /**
@@ -554,8 +524,8 @@ export function buildReassignBlocks(p: ReassignBlocksParams): CdbSpec {
   }
   const cdb = new Uint8Array(6);
   cdb[0] = SBC_ADMIN_OPCODES.reassignBlocks;
-  cdb[1] = bit(p.longlba, 1) | bit(p.longlist, 0);
-  cdb[5] = opt(p.control, 8, 'control');
+  cdb[1] = flag(p.longlba, 1, 'longlba') | flag(p.longlist, 0, 'longlist');
+  cdb[5] = optUint(p.control, 8, 'control');
   return spec(cdb, 'out', len, 'REASSIGN BLOCKS');
 }
 
@@ -568,7 +538,7 @@ export interface ReassignBlocksDataParams {
   readonly longlist?: boolean;
 }
 export const ReassignBlocksDataParamsSchema = z.strictObject({
-  lbas: z.array(lba64),
+  lbas: z.array(zLba64),
   longlba: z.boolean().optional(),
   longlist: z.boolean().optional(),
 });
@@ -616,42 +586,46 @@ export interface ReadDefectData12Params extends ReadDefectDataParams {
 const readDefectShape = {
   reqPlist: z.boolean().optional(),
   reqGlist: z.boolean().optional(),
-  defectListFormat: uint(3).optional(),
-  control: uint(8).optional(),
+  defectListFormat: zUint(3).optional(),
+  control: zUint(8).optional(),
 };
 export const ReadDefectData10ParamsSchema = z.strictObject({
   ...readDefectShape,
-  allocationLength: uint(16).optional(),
+  allocationLength: zUint(16).optional(),
 });
 export const ReadDefectData12ParamsSchema = z.strictObject({
   ...readDefectShape,
-  allocationLength: uint(32).optional(),
-  addressDescriptorIndex: uint(32).optional(),
+  allocationLength: zUint(32).optional(),
+  addressDescriptorIndex: zUint(32).optional(),
 });
 
 function defectFlags(p: ReadDefectDataParams): number {
-  return bit(p.reqPlist, 4) | bit(p.reqGlist, 3) | opt(p.defectListFormat, 3, 'defectListFormat');
+  return (
+    flag(p.reqPlist, 4, 'reqPlist') |
+    flag(p.reqGlist, 3, 'reqGlist') |
+    optUint(p.defectListFormat, 3, 'defectListFormat')
+  );
 }
 
 /** READ DEFECT DATA(10), 37h (SBC-4 READ DEFECT DATA (10) table): flags in byte 2. */
 export function buildReadDefectData10(p: ReadDefectDataParams = {}): CdbSpec {
-  const alloc = opt(p.allocationLength, 16, 'allocationLength', 4);
+  const alloc = optUint(p.allocationLength, 16, 'allocationLength', 4);
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.readDefectData10;
   cdb[2] = defectFlags(p);
   putU16(cdb, 7, alloc);
-  cdb[9] = opt(p.control, 8, 'control');
+  cdb[9] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', alloc, 'READ DEFECT DATA(10)');
 }
 
 /** READ DEFECT DATA(12), B7h (SBC-4 READ DEFECT DATA (12) table): flags in byte 1. */
 export function buildReadDefectData12(p: ReadDefectData12Params = {}): CdbSpec {
-  const alloc = opt(p.allocationLength, 32, 'allocationLength', 8);
+  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 8);
   const cdb = new Uint8Array(12);
   cdb[0] = SBC_ADMIN_OPCODES.readDefectData12;
   cdb[1] = defectFlags(p);
-  putU32(cdb, 2, opt(p.addressDescriptorIndex, 32, 'addressDescriptorIndex'));
+  putU32(cdb, 2, optUint(p.addressDescriptorIndex, 32, 'addressDescriptorIndex'));
   putU32(cdb, 6, alloc);
-  cdb[11] = opt(p.control, 8, 'control');
+  cdb[11] = optUint(p.control, 8, 'control');
   return spec(cdb, 'in', alloc, 'READ DEFECT DATA(12)');
 }

@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
-import type { CdbSpec, DataDirection } from '../types.js';
+import type { CdbSpec } from '../types.js';
+import { flag, MAX_U64, spec, zLba64, zUint } from './cdb-spec.js';
 
 /** Opcodes of the commands built here (SBC-4 "commands for direct access block devices" table). */
 export const SBC_IO_OPCODES = {
@@ -55,7 +56,6 @@ export const SBC_VARIABLE_LENGTH_SA = {
  */
 export const RwFlag = { DPO: 0x10, FUA: 0x08, RARC: 0x04, DLD2: 0x01 } as const;
 
-const MAX_U64 = (1n << 64n) - 1n;
 const TWO32 = 4294967296;
 
 // ---------------------------------------------------------------------------------------------
@@ -217,86 +217,78 @@ export type WriteAutoParams = Omit<WriteParams, 'eilbrt' | 'elbat' | 'lbatm'> & 
 // zod schemas (API boundary only; builders never run them)
 // ---------------------------------------------------------------------------------------------
 
-const uint = (bits: number) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(Math.min(2 ** bits - 1, Number.MAX_SAFE_INTEGER));
-const lba64 = z.union([z.bigint().min(0n).max(MAX_U64), uint(53)]);
-
 const transferBaseShape = {
-  lba: lba64,
-  blocks: uint(32),
-  blockLength: uint(32).min(1).optional(),
-  group: uint(6).optional(),
-  control: uint(8).optional(),
-  eilbrt: uint(32).optional(),
-  elbat: uint(16).optional(),
-  lbatm: uint(16).optional(),
+  lba: zLba64,
+  blocks: zUint(32),
+  blockLength: zUint(32).min(1).optional(),
+  group: zUint(6).optional(),
+  control: zUint(8).optional(),
+  eilbrt: zUint(32).optional(),
+  elbat: zUint(16).optional(),
+  lbatm: zUint(16).optional(),
 };
 
 export const ReadParamsSchema = z.strictObject({
   ...transferBaseShape,
-  rdprotect: uint(3).optional(),
+  rdprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   fua: z.boolean().optional(),
   rarc: z.boolean().optional(),
-  dld: uint(3).optional(),
+  dld: zUint(3).optional(),
 });
 export const WriteParamsSchema = z.strictObject({
   ...transferBaseShape,
-  wrprotect: uint(3).optional(),
+  wrprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   fua: z.boolean().optional(),
-  dld: uint(3).optional(),
+  dld: zUint(3).optional(),
 });
 export const WriteAndVerifyParamsSchema = z.strictObject({
   ...transferBaseShape,
-  wrprotect: uint(3).optional(),
+  wrprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
-  bytchk: uint(2).optional(),
+  bytchk: zUint(2).optional(),
 });
 export const VerifyParamsSchema = z.strictObject({
   ...transferBaseShape,
-  vrprotect: uint(3).optional(),
+  vrprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   bytchk: z.union([z.literal(0), z.literal(1), z.literal(3)]).optional(),
 });
 export const WriteSameParamsSchema = z.strictObject({
   ...transferBaseShape,
-  wrprotect: uint(3).optional(),
+  wrprotect: zUint(3).optional(),
   anchor: z.boolean().optional(),
   unmap: z.boolean().optional(),
   ndob: z.boolean().optional(),
 });
 export const OrwriteParamsSchema = z.strictObject({
   ...transferBaseShape,
-  orprotect: uint(3).optional(),
+  orprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   fua: z.boolean().optional(),
 });
 export const WriteAtomicParamsSchema = z.strictObject({
   ...transferBaseShape,
-  blocks: uint(16),
-  wrprotect: uint(3).optional(),
+  blocks: zUint(16),
+  wrprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   fua: z.boolean().optional(),
-  atomicBoundary: uint(16).optional(),
+  atomicBoundary: zUint(16).optional(),
 });
 export const CompareAndWriteParamsSchema = z.strictObject({
   ...transferBaseShape,
-  blocks: uint(8),
-  wrprotect: uint(3).optional(),
+  blocks: zUint(8),
+  wrprotect: zUint(3).optional(),
   dpo: z.boolean().optional(),
   fua: z.boolean().optional(),
 });
 const cacheRangeShape = {
-  lba: lba64.optional(),
-  blocks: uint(32).optional(),
+  lba: zLba64.optional(),
+  blocks: zUint(32).optional(),
   immed: z.boolean().optional(),
-  group: uint(6).optional(),
-  control: uint(8).optional(),
+  group: zUint(6).optional(),
+  control: zUint(8).optional(),
 };
 export const PreFetchParamsSchema = z.strictObject(cacheRangeShape);
 export const SynchronizeCacheParamsSchema = z.strictObject(cacheRangeShape);
@@ -316,17 +308,6 @@ export const WriteAutoParamsSchema = WriteParamsSchema.omit({
 // ---------------------------------------------------------------------------------------------
 // Shared encoding
 // ---------------------------------------------------------------------------------------------
-
-function spec(cdb: Uint8Array, direction: DataDirection, transferLength: number, name: string): CdbSpec {
-  // A zero-length transfer is sent as 'none' so transports never set up an empty data phase.
-  return transferLength === 0
-    ? { cdb, direction: 'none', transferLength: 0, name }
-    : { cdb, direction, transferLength, name };
-}
-
-function bit(value: boolean | undefined, shift: number): number {
-  return value === true ? 1 << shift : 0;
-}
 
 /** Refuses a field the chosen CDB has no room for, instead of dropping it silently. */
 function notIn(name: string, field: string, value: number | boolean | undefined): void {
@@ -522,7 +503,11 @@ export function buildRead(p: ReadParams, options: { readonly size: RwCdbSize }):
     notIn(name, 'fua', p.fua);
     notIn(name, 'rarc', p.rarc);
   } else {
-    flags = protect(p.rdprotect, 'rdprotect') | bit(p.dpo, 4) | bit(p.fua, 3) | bit(p.rarc, 2);
+    flags =
+      protect(p.rdprotect, 'rdprotect') |
+      flag(p.dpo, 4, 'dpo') |
+      flag(p.fua, 3, 'fua') |
+      flag(p.rarc, 2, 'rarc');
   }
   const cdb = encodeRwCdb({ name, size, code: READ_CODES[size], flags, ...c });
   return spec(cdb, 'in', byteCount(p.blocks, p.blockLength), name);
@@ -539,7 +524,7 @@ export function buildWrite(p: WriteParams, options: { readonly size: RwCdbSize }
     notIn(name, 'dpo', p.dpo);
     notIn(name, 'fua', p.fua);
   } else {
-    flags = protect(p.wrprotect, 'wrprotect') | bit(p.dpo, 4) | bit(p.fua, 3);
+    flags = protect(p.wrprotect, 'wrprotect') | flag(p.dpo, 4, 'dpo') | flag(p.fua, 3, 'fua');
   }
   const cdb = encodeRwCdb({ name, size, code: WRITE_CODES[size], flags, ...c });
   return spec(cdb, 'out', byteCount(p.blocks, p.blockLength), name);
@@ -640,7 +625,7 @@ export function buildWriteAndVerify(
   const name = `WRITE AND VERIFY(${size})`;
   const c = checkCommon(name, size, p, false);
   const bytchk = p.bytchk === undefined ? 0 : checkUint(p.bytchk, 2, 'bytchk');
-  const flags = protect(p.wrprotect, 'wrprotect') | bit(p.dpo, 4) | (bytchk << 1);
+  const flags = protect(p.wrprotect, 'wrprotect') | flag(p.dpo, 4, 'dpo') | (bytchk << 1);
   const cdb = encodeRwCdb({ name, size, code: WAV_CODES[size], flags, ...c });
   return spec(cdb, 'out', byteCount(p.blocks, p.blockLength), name);
 }
@@ -655,7 +640,7 @@ export function buildVerify(p: VerifyParams, options: { readonly size: VerifyCdb
   const c = checkCommon(name, size, p, false);
   const bytchk = p.bytchk === undefined ? 0 : checkUint(p.bytchk, 2, 'bytchk');
   if (bytchk === 2) throw new CdbBuildError('bytchk', 'value 10b is reserved (no defined data-out length)');
-  const flags = protect(p.vrprotect, 'vrprotect') | bit(p.dpo, 4) | (bytchk << 1);
+  const flags = protect(p.vrprotect, 'vrprotect') | flag(p.dpo, 4, 'dpo') | (bytchk << 1);
   const cdb = encodeRwCdb({ name, size, code: VERIFY_CODES[size], flags, ...c });
   const bytes = bytchk === 0 ? 0 : byteCount(bytchk === 3 ? 1 : p.blocks, p.blockLength);
   return spec(cdb, 'out', bytes, name);
@@ -682,7 +667,11 @@ function buildWriteSameSized(p: WriteSameParams, size: 10 | 16 | 32): CdbSpec {
   const name = `WRITE SAME(${size})`;
   const c = checkCommon(name, size, p, false);
   if (size === 10) notIn(name, 'ndob', p.ndob);
-  const flags = protect(p.wrprotect, 'wrprotect') | bit(p.anchor, 4) | bit(p.unmap, 3) | bit(p.ndob, 0);
+  const flags =
+    protect(p.wrprotect, 'wrprotect') |
+    flag(p.anchor, 4, 'anchor') |
+    flag(p.unmap, 3, 'unmap') |
+    flag(p.ndob, 0, 'ndob');
   const code =
     size === 10
       ? SBC_IO_OPCODES.writeSame10
@@ -711,7 +700,7 @@ export const buildWriteSame32 = (p: WriteSameParams): CdbSpec => buildWriteSameS
 export function buildOrwrite16(p: OrwriteParams): CdbSpec {
   const name = 'ORWRITE(16)';
   const c = checkCommon(name, 16, p, false);
-  const flags = protect(p.orprotect, 'orprotect') | bit(p.dpo, 4) | bit(p.fua, 3);
+  const flags = protect(p.orprotect, 'orprotect') | flag(p.dpo, 4, 'dpo') | flag(p.fua, 3, 'fua');
   const cdb = encodeRwCdb({ name, size: 16, code: SBC_IO_OPCODES.orwrite16, flags, ...c });
   return spec(cdb, 'out', byteCount(p.blocks, p.blockLength), name);
 }
@@ -728,7 +717,7 @@ export function buildWriteAtomic16(p: WriteAtomicParams): CdbSpec {
     p.atomicBoundary === undefined ? 0 : checkUint(p.atomicBoundary, 16, 'atomicBoundary');
   const cdb = new Uint8Array(16);
   cdb[0] = SBC_IO_OPCODES.writeAtomic16;
-  cdb[1] = protect(p.wrprotect, 'wrprotect') | bit(p.dpo, 4) | bit(p.fua, 3);
+  cdb[1] = protect(p.wrprotect, 'wrprotect') | flag(p.dpo, 4, 'dpo') | flag(p.fua, 3, 'fua');
   putU64(cdb, 2, c.lba);
   putU16(cdb, 10, atomicBoundary);
   putU16(cdb, 12, c.length);
@@ -747,7 +736,7 @@ export function buildCompareAndWrite(p: CompareAndWriteParams): CdbSpec {
   const c = checkCommon(name, 16, p, false);
   const cdb = new Uint8Array(16);
   cdb[0] = SBC_IO_OPCODES.compareAndWrite;
-  cdb[1] = protect(p.wrprotect, 'wrprotect') | bit(p.dpo, 4) | bit(p.fua, 3);
+  cdb[1] = protect(p.wrprotect, 'wrprotect') | flag(p.dpo, 4, 'dpo') | flag(p.fua, 3, 'fua');
   putU64(cdb, 2, c.lba);
   cdb[13] = c.length;
   cdb[14] = c.group;
@@ -766,7 +755,7 @@ function buildCacheRange(p: CacheRangeParams, size: 10 | 16, opcode: number, nam
   const control = p.control === undefined ? 0 : checkUint(p.control, 8, 'control');
   const cdb = new Uint8Array(size);
   cdb[0] = opcode;
-  cdb[1] = bit(p.immed, 1);
+  cdb[1] = flag(p.immed, 1, 'immed');
   if (size === 10) {
     putU32(cdb, 2, Number(lba));
     cdb[6] = group;

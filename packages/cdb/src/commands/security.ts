@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { checkUint, putU16, putU32 } from '../bytes.js';
 import type { CdbSpec } from '../types.js';
-import { flag, specIn, specOut, zUint } from './spc-util.js';
+import { flag, specIn, specOut, zUint } from './cdb-spec.js';
 
 /** Well-known SECURITY PROTOCOL values (SPC-6). */
 export const SECURITY_PROTOCOL = {

@@ -16,7 +16,7 @@ import {
   specOut,
   zCode,
   zUint,
-} from './spc-util.js';
+} from './cdb-spec.js';
 
 const MAINTENANCE_IN = 0xa3;
 

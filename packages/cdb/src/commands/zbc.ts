@@ -3,9 +3,10 @@
  * ZBC OUT (94h) CLOSE / FINISH / OPEN ZONE, RESET WRITE POINTER and SEQUENTIALIZE ZONE.
  */
 import { z } from 'zod';
-import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
+import { checkBigUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
+import { flag, optUint, spec, zLba64, zUint } from './cdb-spec.js';
 
 export const ZBC_IN_OPCODE = 0x95;
 export const ZBC_OUT_OPCODE = 0x94;
@@ -39,19 +40,6 @@ export const REPORT_ZONES_OPTIONS = {
   notWritePointer: 0x3f,
 } as const;
 
-const MAX_U64 = (1n << 64n) - 1n;
-const uint = (bits: number) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(Math.min(2 ** bits - 1, Number.MAX_SAFE_INTEGER));
-const lba64 = z.union([z.bigint().min(0n).max(MAX_U64), uint(53)]);
-
-function opt(value: number | undefined, bits: number, field: string, fallback = 0): number {
-  return value === undefined ? fallback : checkUint(value, bits, field);
-}
-
 function zbcIn(
   sa: number,
   locator: bigint | number,
@@ -62,17 +50,15 @@ function zbcIn(
   name: string,
 ): CdbSpec {
   const lba = checkBigUint(locator, 64, locatorField);
-  const alloc = opt(allocationLength, 32, 'allocationLength', 8192);
+  const alloc = optUint(allocationLength, 32, 'allocationLength', 8192);
   const cdb = new Uint8Array(16);
   cdb[0] = ZBC_IN_OPCODE;
   cdb[1] = sa;
   putU64(cdb, 2, lba);
   putU32(cdb, 10, alloc);
   cdb[14] = byte14;
-  cdb[15] = opt(control, 8, 'control');
-  return alloc === 0
-    ? { cdb, direction: 'none', transferLength: 0, name }
-    : { cdb, direction: 'in', transferLength: alloc, name };
+  cdb[15] = optUint(control, 8, 'control');
+  return spec(cdb, 'in', alloc, name);
 }
 
 export interface ReportZonesParams {
@@ -91,17 +77,17 @@ export interface ReportZonesParams {
   readonly control?: number;
 }
 export const ReportZonesParamsSchema = z.strictObject({
-  zoneStartLba: lba64.optional(),
-  allocationLength: uint(32).optional(),
-  reportingOptions: uint(6).optional(),
+  zoneStartLba: zLba64.optional(),
+  allocationLength: zUint(32).optional(),
+  reportingOptions: zUint(6).optional(),
   partial: z.boolean().optional(),
-  control: uint(8).optional(),
+  control: zUint(8).optional(),
 });
 
 /** REPORT ZONES, ZBC IN 95h/00h (ZBC-2 REPORT ZONES command table): PARTIAL byte 14 bit 7. */
 export function buildReportZones(p: ReportZonesParams = {}): CdbSpec {
-  const options = opt(p.reportingOptions, 6, 'reportingOptions');
-  const byte14 = (p.partial === true ? 0x80 : 0) | options;
+  const options = optUint(p.reportingOptions, 6, 'reportingOptions');
+  const byte14 = flag(p.partial, 7, 'partial') | options;
   return zbcIn(
     ZBC_IN_SA.reportZones,
     p.zoneStartLba ?? 0,
@@ -124,10 +110,10 @@ export interface ReportRealmsParams {
   readonly control?: number;
 }
 export const ReportRealmsParamsSchema = z.strictObject({
-  realmLocator: lba64.optional(),
-  allocationLength: uint(32).optional(),
-  reportingOptions: uint(6).optional(),
-  control: uint(8).optional(),
+  realmLocator: zLba64.optional(),
+  allocationLength: zUint(32).optional(),
+  reportingOptions: zUint(6).optional(),
+  control: zUint(8).optional(),
 });
 
 /** REPORT REALMS, ZBC IN 95h/06h (ZBC-2 REPORT REALMS command table). */
@@ -137,7 +123,7 @@ export function buildReportRealms(p: ReportRealmsParams = {}): CdbSpec {
     p.realmLocator ?? 0,
     'realmLocator',
     p.allocationLength,
-    opt(p.reportingOptions, 6, 'reportingOptions'),
+    optUint(p.reportingOptions, 6, 'reportingOptions'),
     p.control,
     'REPORT REALMS',
   );
@@ -154,10 +140,10 @@ export interface ReportZoneDomainsParams {
   readonly control?: number;
 }
 export const ReportZoneDomainsParamsSchema = z.strictObject({
-  zoneDomainLocator: lba64.optional(),
-  allocationLength: uint(32).optional(),
-  reportingOptions: uint(6).optional(),
-  control: uint(8).optional(),
+  zoneDomainLocator: zLba64.optional(),
+  allocationLength: zUint(32).optional(),
+  reportingOptions: zUint(6).optional(),
+  control: zUint(8).optional(),
 });
 
 /** REPORT ZONE DOMAINS, ZBC IN 95h/07h (ZBC-2 REPORT ZONE DOMAINS command table). */
@@ -167,7 +153,7 @@ export function buildReportZoneDomains(p: ReportZoneDomainsParams = {}): CdbSpec
     p.zoneDomainLocator ?? 0,
     'zoneDomainLocator',
     p.allocationLength,
-    opt(p.reportingOptions, 6, 'reportingOptions'),
+    optUint(p.reportingOptions, 6, 'reportingOptions'),
     p.control,
     'REPORT ZONE DOMAINS',
   );
@@ -189,10 +175,10 @@ export interface ZoneActionParams {
 }
 export const ZoneActionParamsSchema = z
   .strictObject({
-    zoneId: lba64.optional(),
+    zoneId: zLba64.optional(),
     all: z.boolean().optional(),
-    zoneCount: uint(16).optional(),
-    control: uint(8).optional(),
+    zoneCount: zUint(16).optional(),
+    control: zUint(8).optional(),
   })
   .refine((p) => (p.all === true) !== (p.zoneId !== undefined), {
     message: 'give exactly one of zoneId and all: true',
@@ -223,7 +209,7 @@ export function buildZbcOut(action: ZbcOutAction, p: ZoneActionParams): CdbSpec 
   if (all === (p.zoneId !== undefined)) {
     throw new CdbBuildError(all ? 'zoneId' : 'all', 'give exactly one of zoneId and all: true');
   }
-  const zoneCount = opt(p.zoneCount, 16, 'zoneCount');
+  const zoneCount = optUint(p.zoneCount, 16, 'zoneCount');
   if (all && zoneCount !== 0) throw new CdbBuildError('zoneCount', 'must be 0 with all: true');
   const zoneId = all ? 0n : checkBigUint(p.zoneId ?? 0, 64, 'zoneId');
   const cdb = new Uint8Array(16);
@@ -232,8 +218,8 @@ export function buildZbcOut(action: ZbcOutAction, p: ZoneActionParams): CdbSpec 
   putU64(cdb, 2, zoneId);
   putU16(cdb, 12, zoneCount);
   cdb[14] = all ? 1 : 0;
-  cdb[15] = opt(p.control, 8, 'control');
-  return { cdb, direction: 'none', transferLength: 0, name: ZBC_OUT_NAMES[action] };
+  cdb[15] = optUint(p.control, 8, 'control');
+  return spec(cdb, 'none', 0, ZBC_OUT_NAMES[action]);
 }
 
 export type ResetWritePointerParams = ZoneActionParams;

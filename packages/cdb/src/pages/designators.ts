@@ -1,5 +1,6 @@
 import { asciiTrim, ByteReader, type ByteSource, hex, toBytes } from '../bytes.js';
 import { DecodeError } from '../errors.js';
+import { protocolIdentifierName } from '../protocol-identifiers.js';
 
 /**
  * Designation descriptors (SPC-6 7.7.6.1, Table 590): the identifiers of the Device Identification VPD
@@ -30,23 +31,6 @@ export const DESIGNATOR_TYPE_NAMES: readonly string[] = [
   'UUID',
 ];
 
-/** PROTOCOL IDENTIFIER values (SPC-6 Table 480), used by designators, TransportIDs and log pages. */
-const PROTOCOL_IDENTIFIER_NAMES: Readonly<Record<number, string>> = {
-  0: 'Fibre Channel (FCP)',
-  1: 'parallel SCSI (SPI)',
-  2: 'SSA (SSA-S3P)',
-  3: 'IEEE 1394 (SBP)',
-  4: 'SCSI RDMA (SRP)',
-  5: 'internet SCSI (iSCSI)',
-  6: 'Serial Attached SCSI (SAS)',
-  7: 'Automation/Drive Interface (ADT)',
-  8: 'AT Attachment Interface (ATA/ATAPI)',
-  9: 'USB Attached SCSI (UAS)',
-  10: 'SCSI over PCI Express (SOP)',
-  11: 'PCI Express (PCIe)',
-  15: 'no specific protocol',
-};
-
 export type CodeSetName = 'binary' | 'ASCII' | 'UTF-8' | 'reserved';
 
 export function designatorAssociationName(code: number): string {
@@ -60,10 +44,6 @@ export function designatorTypeName(code: number): string {
 /** CODE SET field (SPC-6 Table 591): 1 binary, 2 ASCII, 3 UTF-8; everything else reserved. */
 export function codeSetName(code: number): CodeSetName {
   return code === 1 ? 'binary' : code === 2 ? 'ASCII' : code === 3 ? 'UTF-8' : 'reserved';
-}
-
-export function protocolIdentifierName(code: number): string {
-  return PROTOCOL_IDENTIFIER_NAMES[code] ?? 'reserved';
 }
 
 /** The designator decoded according to its DESIGNATOR TYPE. */

@@ -5,7 +5,7 @@
  */
 import { ByteReader, type ByteSource } from '../bytes.js';
 import { DecodeError } from '../errors.js';
-import { decodeLogPage, type LogPage, type LogPageBody, type LogParameter } from './log.js';
+import { decodeLogPageFrame, type LogPageBody, type LogPageFrame, type LogParameter } from './log.js';
 
 // ---------------------------------------------------------------------------------------------
 // Field types
@@ -714,6 +714,37 @@ export function decodeLogPageFields(page: LogPageBody): LogPageFields | undefine
       return informationalExceptions(page);
     default:
       return undefined;
+  }
+}
+
+/** A decoded log page: the frame (without its raw body) plus typed fields where a decoder exists. */
+export interface LogPage extends Omit<LogPageFrame, 'body'> {
+  /** Typed fields for pages with a decoder (narrow on `fields.page`). */
+  readonly fields?: LogPageFields;
+  /** Why `fields` is missing although a decoder exists (a malformed parameter). */
+  readonly fieldsError?: string;
+}
+
+/**
+ * Decodes a LOG SENSE answer. Bytes beyond PAGE LENGTH are ignored; fewer bytes than it announces
+ * (a small allocation length) give `truncated: true` with the complete parameters decoded.
+ * A parameter running past PAGE LENGTH is inconsistent and throws DecodeError; a parameter a typed
+ * decoder cannot read leaves `fields` out and says why in `fieldsError`.
+ */
+export function decodeLogPage(bytes: ByteSource): LogPage {
+  const { body, ...page } = decodeLogPageFrame(bytes);
+  try {
+    const fields = decodeLogPageFields({
+      pageCode: page.pageCode,
+      subpageCode: page.subpageCode,
+      parameters: page.parameters,
+      body,
+      truncated: page.truncated,
+    });
+    return fields === undefined ? page : { ...page, fields };
+  } catch (e) {
+    if (e instanceof DecodeError) return { ...page, fieldsError: e.message };
+    throw e;
   }
 }
 

@@ -4,12 +4,12 @@
  * A log page is a 4-byte header (DS/SPF/page code, subpage, 16-bit page length) followed by log
  * parameters, each a 4-byte header (16-bit parameter code, control byte, length) plus value bytes.
  * The supported-pages lists (00h/00h and any page's subpage FFh) have no parameters, only a list.
- * Typed per-page fields live in ./log-pages.ts.
+ * This file holds the framing (header, parameters, control byte) and the LOG SELECT list; typed
+ * per-page fields and `decodeLogPage` itself live in ./log-pages.ts.
  */
 import { z } from 'zod';
 import { ByteReader, type ByteSource, checkBigUint, checkUint, putU16 } from '../bytes.js';
 import { CdbBuildError, DecodeError } from '../errors.js';
-import { decodeLogPageFields, type LogPageFields } from './log-pages.js';
 
 /** FORMAT AND LINKING field values, SPC-6 Table 412. */
 export const LOG_FORMAT_AND_LINKING = {
@@ -82,7 +82,8 @@ export interface LogParameter extends LogParameterControl {
   readonly offset: number;
 }
 
-export interface LogPage {
+/** A framed log page: header and parameters, no typed fields (see `LogPage` in ./log-pages.ts). */
+export interface LogPageFrame {
   readonly pageCode: number;
   readonly subpageCode: number;
   /** Subpage format. */
@@ -93,14 +94,12 @@ export interface LogPage {
   readonly pageLength: number;
   /** Complete parameters only; empty for the supported-pages lists. */
   readonly parameters: LogParameter[];
-  /** Typed fields for pages with a decoder (narrow on `fields.page`). */
-  readonly fields?: LogPageFields;
-  /** Why `fields` is missing although a decoder exists (a malformed parameter). */
-  readonly fieldsError?: string;
   readonly truncated: boolean;
   /** PAGE LENGTH + 4: re-issue LOG SENSE with at least this allocation length. */
   readonly requiredLength: number;
   readonly availableLength: number;
+  /** Bytes after the header that were returned (up to PAGE LENGTH), a copy. */
+  readonly body: Uint8Array;
 }
 
 /** What typed decoders see: the framed page with its parameters and the raw body. */
@@ -131,11 +130,12 @@ export function isSupportedPagesList(pageCode: number, subpageCode: number): boo
 }
 
 /**
- * Decodes a LOG SENSE answer. Bytes beyond PAGE LENGTH are ignored; fewer bytes than it announces
+ * Frames a LOG SENSE answer: header and parameters, no typed fields (`decodeLogPage` adds those).
+ * Bytes beyond PAGE LENGTH are ignored; fewer bytes than it announces
  * (a small allocation length) give `truncated: true` with the complete parameters decoded.
  * A parameter running past PAGE LENGTH is inconsistent and throws DecodeError.
  */
-export function decodeLogPage(bytes: ByteSource): LogPage {
+export function decodeLogPageFrame(bytes: ByteSource): LogPageFrame {
   const r = new ByteReader(bytes);
   r.need(0, 4, 'logPageHeader');
   const b0 = r.u8(0, 'pageCode');
@@ -187,7 +187,7 @@ export function decodeLogPage(bytes: ByteSource): LogPage {
     }
   }
   const body = r.slice(4, availableLength - 4, 'pageBody');
-  const page = {
+  return {
     pageCode,
     subpageCode,
     spf,
@@ -197,19 +197,13 @@ export function decodeLogPage(bytes: ByteSource): LogPage {
     truncated,
     requiredLength,
     availableLength,
+    body,
   };
-  try {
-    const fields = decodeLogPageFields({ pageCode, subpageCode, parameters, body, truncated });
-    return fields === undefined ? page : { ...page, fields };
-  } catch (e) {
-    if (e instanceof DecodeError) return { ...page, fieldsError: e.message };
-    throw e;
-  }
 }
 
 /** Finds a parameter by code. */
 export function findLogParameter(
-  page: Pick<LogPage, 'parameters'>,
+  page: Pick<LogPageFrame, 'parameters'>,
   parameterCode: number,
 ): LogParameter | undefined {
   return page.parameters.find((p) => p.parameterCode === parameterCode);

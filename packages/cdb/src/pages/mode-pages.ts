@@ -19,6 +19,10 @@ import {
   toBytes,
 } from '../bytes.js';
 import { CdbBuildError, DecodeError } from '../errors.js';
+import { PROTOCOL_IDENTIFIER } from '../protocol-identifiers.js';
+import { readModePageFrame } from './mode-frame.js';
+
+export type { ModePageFrame } from './mode-frame.js';
 
 // ---------------------------------------------------------------------------------------------
 // Layout tables
@@ -438,41 +442,11 @@ export type InformationalExceptionsControlPage = FieldsOf<typeof INFORMATIONAL_E
 export type BackgroundControlPage = FieldsOf<typeof BACKGROUND_CONTROL>;
 
 /** SPC protocol identifier for SAS (SPL). */
-export const PROTOCOL_IDENTIFIER_SAS = 6;
+export const PROTOCOL_IDENTIFIER_SAS = PROTOCOL_IDENTIFIER.sas;
 
 // ---------------------------------------------------------------------------------------------
-// Generic page framing helpers (shared with mode.ts)
+// Generic page framing helpers (the page header itself is read in ./mode-frame.ts)
 // ---------------------------------------------------------------------------------------------
-
-/** Header facts of one mode page: byte 0 PS/SPF/page code, then subpage + 16-bit length if SPF. */
-export interface ModePageFrame {
-  readonly pageCode: number;
-  readonly subpageCode: number;
-  readonly spf: boolean;
-  readonly ps: boolean;
-  /** The PAGE LENGTH field: bytes after the length field. */
-  readonly pageLength: number;
-  /** 2 (page_0 format) or 4 (sub_page format). */
-  readonly headerLength: number;
-}
-
-export function readModePageFrame(r: ByteReader, offset: number): ModePageFrame {
-  const b0 = r.u8(offset, 'pageCode');
-  const spf = (b0 & 0x40) !== 0;
-  const ps = (b0 & 0x80) !== 0;
-  const pageCode = b0 & 0x3f;
-  if (spf) {
-    return {
-      pageCode,
-      subpageCode: r.u8(offset + 1, 'subpageCode'),
-      spf,
-      ps,
-      pageLength: r.u16(offset + 2, 'pageLength'),
-      headerLength: 4,
-    };
-  }
-  return { pageCode, subpageCode: 0, spf, ps, pageLength: r.u8(offset + 1, 'pageLength'), headerLength: 2 };
-}
 
 /** Reads a single page's bytes, checking the code; the reader covers exactly the page's declared bytes. */
 function pageReader(layout: ModePageLayout, page: ByteSource): ByteReader {

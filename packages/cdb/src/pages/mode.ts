@@ -16,14 +16,13 @@ import {
   putU64,
 } from '../bytes.js';
 import { CdbBuildError, DecodeError } from '../errors.js';
+import { type ModePageFrame, readModePageFrame } from './mode-frame.js';
 import {
   decodeKnownModePage,
   encodeModePageFields,
   fieldMask,
   findModePageLayout,
   type ModePageFields,
-  type ModePageFrame,
-  readModePageFrame,
 } from './mode-pages.js';
 
 /** Which command the data belongs to: MODE SENSE/SELECT(6) (4-byte header) or (10) (8-byte header). */

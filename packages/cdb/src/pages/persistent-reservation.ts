@@ -4,6 +4,7 @@
  */
 import { ByteReader, type ByteSource, hex } from '../bytes.js';
 import { DecodeError } from '../errors.js';
+import { protocolIdentifierShortName } from '../protocol-identifiers.js';
 
 /** Persistent reservation TYPE names (SPC-6 "Persistent reservations type codes"). */
 export const PR_TYPE_NAMES: Readonly<Record<number, string>> = {
@@ -185,23 +186,6 @@ export function decodePrReportCapabilities(source: ByteSource): PrReportCapabili
   };
 }
 
-/** PROTOCOL IDENTIFIER names (SPC-6 "PROTOCOL IDENTIFIER values"). */
-export const PROTOCOL_IDENTIFIER_NAMES: Readonly<Record<number, string>> = {
-  0: 'Fibre Channel',
-  1: 'SPI (obsolete)',
-  2: 'SSA',
-  3: 'IEEE 1394 (SBP)',
-  4: 'SRP',
-  5: 'iSCSI',
-  6: 'SAS',
-  7: 'ADT',
-  8: 'ATA',
-  9: 'UAS',
-  10: 'SOP',
-  11: 'PCIe',
-  15: 'no specific protocol',
-};
-
 interface TransportIdBase {
   /** PROTOCOL IDENTIFIER (bits 3-0 of byte 0). */
   readonly protocolIdentifier: number;
@@ -266,7 +250,7 @@ export function decodeTransportId(source: ByteSource): TransportId {
   const formatCode = b0 >> 6;
   const base: TransportIdBase = {
     protocolIdentifier,
-    protocolName: PROTOCOL_IDENTIFIER_NAMES[protocolIdentifier] ?? 'reserved',
+    protocolName: protocolIdentifierShortName(protocolIdentifier),
     formatCode,
     bytes: r.bytes.slice(),
   };

@@ -1,11 +1,30 @@
 /**
- * Internal helpers shared by the SPC builder files (spc, persistent-reservation, diagnostic-buffer,
- * security, copy). Not part of the package's public surface: do not re-export from index.ts.
+ * Internal helpers shared by every CDB builder file (SPC, PR, diagnostic/buffer, security, copy, SBC,
+ * ZBC, SAT): CdbSpec constructors, parameter checks and zod pieces. Not part of the package's public
+ * surface: do not re-export from index.ts.
  */
 import { z } from 'zod';
 import { checkUint } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
-import type { CdbSpec } from '../types.js';
+import type { CdbSpec, DataDirection } from '../types.js';
+
+/** Largest 64-bit unsigned value (LBAs, reservation keys). */
+export const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * A CdbSpec. A zero-length transfer is sent as direction 'none' so transports never set up an empty
+ * data phase (SPC: allocation / parameter list length 0 means "move no data").
+ */
+export function spec(
+  cdb: Uint8Array,
+  direction: DataDirection,
+  transferLength: number,
+  name: string,
+): CdbSpec {
+  return transferLength === 0
+    ? { cdb, direction: 'none', transferLength: 0, name }
+    : { cdb, direction, transferLength, name };
+}
 
 /** A data-in command. Allocation length 0 is legal in SPC and means "move no data", so direction 'none'. */
 export function specIn(cdb: Uint8Array, length: number, name: string): CdbSpec {
@@ -29,6 +48,17 @@ export function flag(value: boolean | undefined, bit: number, field: string): nu
   if (value === undefined || value === false) return 0;
   if (value === true) return 1 << bit;
   throw new CdbBuildError(field, `must be a boolean, got ${typeof value}`);
+}
+
+/** An optional unsigned parameter: `fallback` when omitted, else range-checked like checkUint. */
+export function optUint(value: number | undefined, bits: number, field: string, fallback = 0): number {
+  return value === undefined ? fallback : checkUint(value, bits, field);
+}
+
+/** Guards byte-array parameters for JavaScript callers that bypass the types. */
+export function checkBytes(value: unknown, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw new CdbBuildError(field, 'must be a Uint8Array');
+  return value;
 }
 
 /** Like checkUint but with a lower bound too (allocation lengths T10 requires to be at least N). */
@@ -82,6 +112,9 @@ export function zBigUint(bits: number): z.ZodBigInt {
     .min(0n)
     .max((1n << BigInt(bits)) - 1n);
 }
+
+/** zod: a 64-bit LBA, as bigint or as a safe-integer number. */
+export const zLba64 = z.union([zBigUint(64), zUint(53)]);
 
 /** zod: a code given by name or as a raw number of `bits` bits. */
 export function zCode<K extends string>(table: Readonly<Record<K, number>>, bits: number) {
