@@ -73,7 +73,12 @@ if (!values['lab-only']) {
   check('typecheck (tsc)', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']);
   step('host tests (vitest)');
   const report = join(results, 'host.json');
-  const code = run('node', [...vitest, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  const code = run('node', [
+    ...vitest,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+  ]);
   tally('host tests', report, code);
 }
 
@@ -84,8 +89,19 @@ if (!values['host-only']) {
     step(`lab tests, profile ${profile} (booting the guest)`);
     const report = join(results, `lab-${profile}.json`);
     const code = run('node', [
-      '--import', 'tsx', 'lab/src/cli.ts', 'run', '--profile', profile, '--',
-      'node', ...vitest, '--config', 'vitest.lab.config.ts', '--reporter=default', '--reporter=json',
+      '--import',
+      'tsx',
+      'lab/src/cli.ts',
+      'run',
+      '--profile',
+      profile,
+      '--',
+      'node',
+      ...vitest,
+      '--config',
+      'vitest.lab.config.ts',
+      '--reporter=default',
+      '--reporter=json',
       `--outputFile.json=${report}`,
     ]);
     tally(`lab ${profile}`, report, code);
