@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
+# Host tests load the built packages (worker threads, child processes) as users would.
+pnpm -r --filter "./packages/**" run build >/dev/null
 exec node --import tsx scripts/run-tests.mjs "$@"

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "bsg_uring.h"
+#include "errors.h"
+#include "queue.h"
 #include "ring.h"
 
 namespace scsikit {
@@ -16,21 +18,6 @@ namespace {
 struct InstanceData {
   Napi::FunctionReference ring_ctor;
 };
-
-Napi::Error ErrnoError(Napi::Env env, int neg_errno, const char* syscall) {
-  const int e = neg_errno < 0 ? -neg_errno : neg_errno;
-  Napi::Error err = Napi::Error::New(env, std::string(syscall) + ": " + std::strerror(e));
-  err.Set("errno", Napi::Number::New(env, -e));
-  err.Set("code", Napi::String::New(env, uv_err_name(-e)));
-  err.Set("syscall", Napi::String::New(env, syscall));
-  return err;
-}
-
-Napi::Error CodedError(Napi::Env env, const char* code, const std::string& message) {
-  Napi::Error err = Napi::Error::New(env, message);
-  err.Set("code", Napi::String::New(env, code));
-  return err;
-}
 
 class RingWrap : public Napi::ObjectWrap<RingWrap> {
  public:
@@ -145,6 +132,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->ring_ctor = Napi::Persistent(ring);
   env.SetInstanceData<InstanceData>(data);  // freed by Node when the environment exits
   exports.Set("Ring", ring);
+  exports.Set("Queue", QueueWrap::Define(env));
+  exports.Set("CDB_STRIDE", Napi::Number::New(env, kCdbStride));
+  exports.Set("SENSE_STRIDE", Napi::Number::New(env, kSenseStride));
   exports.Set("SQE_SIZE", Napi::Number::New(env, kSqeSize));
   exports.Set("CQE_SIZE", Napi::Number::New(env, kCqeSize));
   exports.Set("SETUP_SQE128", Napi::Number::New(env, IORING_SETUP_SQE128));

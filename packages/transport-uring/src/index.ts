@@ -1,5 +1,7 @@
 export { type BsgCompletion, decodeBsgCompletion, encodeBsgCompletion } from './completion.js';
-export { loadNative, type NativeAddon, type NativeRing } from './native.js';
+export { RegisteredBufferPool } from './fixed-buffer-pool.js';
+export { loadNative, type NativeAddon, type NativeQueue, type NativeRing } from './native.js';
+export { NopQueue } from './nop.js';
 export {
   DEFAULT_SENSE_BYTES,
   type Direction,
@@ -8,3 +10,10 @@ export {
   type SyncResult,
   UringRing,
 } from './ring.js';
+export { type DeviceLimits, readDeviceLimits } from './sysfs.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  type RetryPolicy,
+  UringTransport,
+  type UringTransportOptions,
+} from './uring-transport.js';

@@ -21,8 +21,50 @@ export interface NativeRing {
   readonly isOpen: boolean;
 }
 
+/**
+ * The asynchronous engine (native/queue.cc): one per JS thread. JS writes CDBs into `cdbArea`
+ * (32 bytes per slot), the kernel writes sense into `senseArea` (256 bytes per slot), and each
+ * wake-up writes completion records (slot, res, info lo, info hi as uint32) into `completionArea`
+ * and calls `onComplete(count)` once per batch.
+ */
+export interface NativeQueue {
+  /** Writes one IORING_OP_URING_CMD SQE for `slot`; sent at the next `flush()`. 0 or -errno. */
+  submitCmd(
+    slot: number,
+    fd: number,
+    cdbLength: number,
+    direction: 0 | 1 | 2,
+    data: Uint8Array | null,
+    dataLength: number,
+    senseLength: number,
+    timeoutMs: number,
+    bufIndex: number,
+  ): number;
+  /** Writes one IORING_OP_NOP SQE for `slot`. 0 or -errno. */
+  submitNop(slot: number): number;
+  /** io_uring_enter for everything written since the last flush: SQEs sent, or -errno. */
+  flush(): number;
+  /** Page-aligned buffers registered with io_uring_register_buffers (once per queue). */
+  registerBuffers(count: number, size: number): ArrayBuffer[];
+  /** Waits up to `waitMs` for in-flight commands, then tears down; returns those still in the kernel. */
+  close(waitMs: number): number;
+  readonly inflight: number;
+  readonly flags: number;
+  readonly entries: number;
+  readonly isOpen: boolean;
+}
+
 export interface NativeAddon {
   Ring: new (entries: number) => NativeRing;
+  Queue: new (
+    entries: number,
+    cdbArea: Uint8Array,
+    senseArea: Uint8Array,
+    completionArea: Uint8Array,
+    onComplete: (count: number) => void,
+  ) => NativeQueue;
+  CDB_STRIDE: number;
+  SENSE_STRIDE: number;
   SQE_SIZE: number;
   CQE_SIZE: number;
   SETUP_SQE128: number;

@@ -1,0 +1,409 @@
+#include "queue.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+#include "bsg_uring.h"
+#include "errors.h"
+
+namespace scsikit {
+
+namespace {
+
+uint8_t* TypedArrayBytes(Napi::Env env, const Napi::Value& v, size_t min_bytes, const char* what) {
+  if (!v.IsTypedArray()) throw Napi::TypeError::New(env, std::string(what) + " must be a Uint8Array");
+  auto a = v.As<Napi::Uint8Array>();
+  if (a.ByteLength() < min_bytes) throw Napi::RangeError::New(env, std::string(what) + " is too small");
+  return a.Data();
+}
+
+void FreeAligned(napi_env, void* data, void*) { std::free(data); }
+
+}  // namespace
+
+Napi::Function QueueWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Queue",
+                     {
+                         InstanceMethod<&QueueWrap::SubmitCmd>("submitCmd"),
+                         InstanceMethod<&QueueWrap::SubmitNop>("submitNop"),
+                         InstanceMethod<&QueueWrap::Flush>("flush"),
+                         InstanceMethod<&QueueWrap::Close>("close"),
+                         InstanceMethod<&QueueWrap::RegisterBuffers>("registerBuffers"),
+                         InstanceAccessor<&QueueWrap::Pending>("inflight"),
+                         InstanceAccessor<&QueueWrap::Flags>("flags"),
+                         InstanceAccessor<&QueueWrap::Entries>("entries"),
+                         InstanceAccessor<&QueueWrap::IsOpen>("isOpen"),
+                     });
+}
+
+// new Queue(entries, cdbArea, senseArea, completionArea, onComplete)
+QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWrap>(info) {
+  Napi::Env env = info.Env();
+  env_ = env;
+  if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "Queue must be called with new");
+  if (info.Length() < 5 || !info[0].IsNumber() || !info[4].IsFunction()) {
+    throw Napi::TypeError::New(env, "new Queue(entries, cdbArea, senseArea, completionArea, onComplete)");
+  }
+  const uint32_t entries = info[0].As<Napi::Number>().Uint32Value();
+  if (entries == 0 || entries > 4096 || (entries & (entries - 1)) != 0) {
+    throw Napi::RangeError::New(env, "entries must be a power of two in [1, 4096]");
+  }
+  cdb_area_ = TypedArrayBytes(env, info[1], size_t{entries} * kCdbStride, "cdbArea");
+  sense_area_ = TypedArrayBytes(env, info[2], size_t{entries} * kSenseStride, "senseArea");
+  completions_ = reinterpret_cast<CompletionRecord*>(
+      TypedArrayBytes(env, info[3], size_t{entries} * sizeof(CompletionRecord), "completionArea"));
+  if (reinterpret_cast<uintptr_t>(completions_) % alignof(CompletionRecord) != 0) {
+    throw Napi::RangeError::New(env, "completionArea must be 4-byte aligned");
+  }
+  cdb_area_ref_ = Napi::Persistent(info[1]);
+  sense_area_ref_ = Napi::Persistent(info[2]);
+  completion_area_ref_ = Napi::Persistent(info[3]);
+  on_complete_ = Napi::Persistent(info[4].As<Napi::Function>());
+
+  const unsigned required = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
+  // No COOP_TASKRUN/DEFER_TASKRUN: their task work does not wake a thread asleep in epoll_wait, so
+  // the eventfd would never fire. SINGLE_ISSUER holds: only this JS thread submits.
+  int ret = -EINVAL;
+  for (unsigned extra : {static_cast<unsigned>(IORING_SETUP_SINGLE_ISSUER), 0u}) {
+    io_uring_params p;
+    std::memset(&p, 0, sizeof p);
+    p.flags = required | extra;
+    p.cq_entries = entries * 2;
+    p.flags |= IORING_SETUP_CQSIZE;
+    ret = io_uring_queue_init_params(entries, &ring_, &p);
+    if (ret == 0) {
+      flags_ = p.flags;
+      break;
+    }
+    if (ret != -EINVAL) break;
+  }
+  if (ret < 0) throw ErrnoError(env, ret, "io_uring_setup");
+  open_ = true;
+  entries_ = entries;
+  slots_.resize(entries);
+
+  efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (efd_ < 0) {
+    const int e = errno;
+    Teardown(false);
+    throw ErrnoError(env, -e, "eventfd");
+  }
+  ret = io_uring_register_eventfd(&ring_, efd_);
+  if (ret < 0) {
+    Teardown(false);
+    throw ErrnoError(env, ret, "io_uring_register_eventfd");
+  }
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) {
+    Teardown(false);
+    throw Napi::Error::New(env, "no libuv loop for this environment");
+  }
+  poll_ = new uv_poll_t;
+  ret = uv_poll_init(loop, poll_, efd_);
+  if (ret == 0) ret = uv_poll_start(poll_, UV_READABLE, OnPoll);
+  if (ret < 0) {
+    delete poll_;
+    poll_ = nullptr;
+    Teardown(false);
+    throw ErrnoError(env, ret, "uv_poll_start");
+  }
+  poll_->data = this;
+  uv_unref(reinterpret_cast<uv_handle_t*>(poll_));  // idle: let the process exit
+  self_ref_ = Napi::Persistent(Value().As<Napi::Value>());
+  napi_add_env_cleanup_hook(env, CleanupHook, this);
+}
+
+QueueWrap::~QueueWrap() { Teardown(false); }
+
+void QueueWrap::CleanupHook(void* arg) { static_cast<QueueWrap*>(arg)->Teardown(true); }
+
+void QueueWrap::RequireOpen(Napi::Env env) const {
+  if (!open_) throw CodedError(env, "ERR_SCSIKIT_RING_CLOSED", "the ring is closed");
+}
+
+io_uring_sqe* QueueWrap::NextSqe(Napi::Env env, uint32_t slot) {
+  RequireOpen(env);
+  if (slot >= entries_) throw Napi::RangeError::New(env, "slot out of range");
+  if (slots_[slot].busy) throw CodedError(env, "ERR_SCSIKIT_SLOT_BUSY", "slot is still owned by the kernel");
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) {
+    // SQ full of unflushed entries: send them, then take one.
+    int ret = io_uring_submit(&ring_);
+    if (ret > 0) unflushed_ -= static_cast<uint32_t>(ret) > unflushed_ ? unflushed_ : ret;
+    sqe = io_uring_get_sqe(&ring_);
+  }
+  if (sqe != nullptr) std::memset(sqe, 0, kSqeSize);  // cmd_op, reserved, unused fields: 0
+  return sqe;
+}
+
+// submitCmd(slot, fd, cdbLen, direction, data | null, dataLen, senseLen, timeoutMs, bufIndex) -> 0 | -errno
+Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 9) throw Napi::TypeError::New(env, "submitCmd takes 9 arguments");
+  for (size_t i : {0, 1, 2, 3, 5, 6, 7, 8}) {
+    if (!info[i].IsNumber()) throw Napi::TypeError::New(env, "submitCmd: numeric argument expected");
+  }
+  const uint32_t slot = info[0].As<Napi::Number>().Uint32Value();
+  const int fd = info[1].As<Napi::Number>().Int32Value();
+  const uint32_t cdb_len = info[2].As<Napi::Number>().Uint32Value();
+  const int dir = info[3].As<Napi::Number>().Int32Value();
+  const double data_len_d = info[5].As<Napi::Number>().DoubleValue();
+  const uint32_t sense_len = info[6].As<Napi::Number>().Uint32Value();
+  const uint32_t timeout_ms = info[7].As<Napi::Number>().Uint32Value();
+  const int32_t buf_index = info[8].As<Napi::Number>().Int32Value();
+  if (cdb_len < 1 || cdb_len > kCdbStride) throw Napi::RangeError::New(env, "cdbLen must be 1..32");
+  if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0, 1 or 2");
+  if (sense_len < 1 || sense_len > 252) throw Napi::RangeError::New(env, "senseLen must be 1..252");
+  uint8_t* data = nullptr;
+  uint32_t data_len = 0;
+  if (dir != 0) {
+    if (!info[4].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
+    auto d = info[4].As<Napi::Uint8Array>();
+    if (!(data_len_d >= 1 && data_len_d <= static_cast<double>(d.ByteLength()) && data_len_d <= UINT32_MAX)) {
+      throw Napi::RangeError::New(env, "dataLen must be within the data buffer");
+    }
+    data = d.Data();
+    data_len = static_cast<uint32_t>(data_len_d);
+  }
+  io_uring_sqe* sqe = NextSqe(env, slot);
+  if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
+  sqe->opcode = IORING_OP_URING_CMD;
+  sqe->fd = fd;
+  sqe->user_data = slot;
+  auto* cmd = reinterpret_cast<bsg_uring_cmd*>(sqe->cmd);
+  cmd->request = reinterpret_cast<uintptr_t>(cdb_area_ + size_t{slot} * kCdbStride);
+  cmd->request_len = cdb_len;
+  cmd->max_response_len = sense_len;
+  cmd->response = reinterpret_cast<uintptr_t>(sense_area_ + size_t{slot} * kSenseStride);
+  cmd->timeout_ms = timeout_ms;
+  if (dir == 1) {
+    cmd->din_xferp = reinterpret_cast<uintptr_t>(data);
+    cmd->din_xfer_len = data_len;
+  } else if (dir == 2) {
+    cmd->dout_xferp = reinterpret_cast<uintptr_t>(data);
+    cmd->dout_xfer_len = data_len;
+  }
+  if (buf_index >= 0) {
+    sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
+    sqe->buf_index = static_cast<uint16_t>(buf_index);
+  }
+  Slot& s = slots_[slot];
+  s.busy = true;
+  if (dir != 0) s.data = Napi::Persistent(info[4]);
+  inflight_++;
+  unflushed_++;
+  UpdateRef();
+  return Napi::Number::New(env, 0);
+}
+
+// submitNop(slot) -> 0 | -errno: the same path without a device, to measure JS + native overhead.
+Napi::Value QueueWrap::SubmitNop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "submitNop(slot)");
+  const uint32_t slot = info[0].As<Napi::Number>().Uint32Value();
+  io_uring_sqe* sqe = NextSqe(env, slot);
+  if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
+  sqe->opcode = IORING_OP_NOP;
+  sqe->user_data = slot;
+  slots_[slot].busy = true;
+  inflight_++;
+  unflushed_++;
+  UpdateRef();
+  return Napi::Number::New(env, 0);
+}
+
+// flush() -> SQEs sent, or -errno (-EAGAIN/-EBUSY: try again after completions are reaped)
+Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  int total = 0;
+  while (unflushed_ > 0) {
+    int ret = io_uring_submit(&ring_);
+    if (ret == -EINTR) continue;
+    if (ret < 0) return Napi::Number::New(env, total > 0 ? total : ret);
+    if (ret == 0) break;
+    unflushed_ -= static_cast<uint32_t>(ret) > unflushed_ ? unflushed_ : static_cast<uint32_t>(ret);
+    total += ret;
+  }
+  return Napi::Number::New(env, total);
+}
+
+void QueueWrap::UpdateRef() {
+  if (poll_ == nullptr) return;
+  const bool want = inflight_ > 0;
+  if (want == poll_ref_) return;
+  if (want)
+    uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+  else
+    uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  poll_ref_ = want;
+}
+
+uint32_t QueueWrap::Drain() {
+  uint32_t n = 0;
+  io_uring_cqe* cqe = nullptr;
+  while (n < entries_ && io_uring_peek_cqe(&ring_, &cqe) == 0 && cqe != nullptr) {
+    const uint64_t slot = cqe->user_data;
+    const uint64_t info = cqe->big_cqe[0];
+    completions_[n] = {static_cast<uint32_t>(slot), cqe->res, static_cast<uint32_t>(info),
+                       static_cast<uint32_t>(info >> 32)};
+    io_uring_cqe_seen(&ring_, cqe);
+    if (slot < entries_ && slots_[slot].busy) {
+      // Dropped before JS hears of it: the callback may reuse the slot at once.
+      slots_[slot].busy = false;
+      slots_[slot].data.Reset();
+      inflight_--;
+      n++;
+    }
+  }
+  return n;
+}
+
+void QueueWrap::Deliver(Napi::Env env, uint32_t count) {
+  in_deliver_ = true;
+  try {
+    on_complete_.MakeCallback(Value(), {Napi::Number::New(env, count)});
+  } catch (const Napi::Error& e) {
+    in_deliver_ = false;
+    napi_fatal_exception(env, e.Value());
+    return;
+  }
+  in_deliver_ = false;
+}
+
+void QueueWrap::OnPoll(uv_poll_t* handle, int status, int) {
+  auto* q = static_cast<QueueWrap*>(handle->data);
+  if (q == nullptr || !q->open_) return;
+  uint64_t v;
+  // EFD_NONBLOCK: EAGAIN just means another wake-up already consumed the count.
+  while (read(q->efd_, &v, sizeof v) < 0 && errno == EINTR) {
+  }
+  if (status < 0) return;
+  Napi::Env env(q->env_);
+  Napi::HandleScope scope(env);
+  // The eventfd is only a hint: drain the CQ until it is empty (liburing NOTES).
+  for (;;) {
+    const uint32_t n = q->Drain();
+    if (n > 0) q->Deliver(env, n);
+    if (!q->open_ || n < q->entries_) {
+      if (!q->open_ || io_uring_cq_ready(&q->ring_) == 0) break;
+    }
+  }
+  q->UpdateRef();
+}
+
+void QueueWrap::OnPollClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
+
+// registerBuffers(count, size) -> ArrayBuffer[]: page-aligned native memory registered as fixed
+// buffers; freed when both the ring has unregistered them and JS has dropped every ArrayBuffer.
+Napi::Value QueueWrap::RegisterBuffers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireOpen(env);
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
+    throw Napi::TypeError::New(env, "registerBuffers(count, size)");
+  }
+  if (buffers_registered_) throw CodedError(env, "ERR_SCSIKIT_BUFFERS_REGISTERED", "buffers already registered");
+  const uint32_t count = info[0].As<Napi::Number>().Uint32Value();
+  const uint32_t size = info[1].As<Napi::Number>().Uint32Value();
+  if (count == 0 || count > 1024 || size == 0 || size > (64u << 20)) {
+    throw Napi::RangeError::New(env, "count must be 1..1024 and size 1..64 MiB");
+  }
+  const long page = sysconf(_SC_PAGESIZE);
+  const size_t rounded = (size + page - 1) / page * page;
+  std::vector<iovec> iov(count);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (uint32_t i = 0; i < count; i++) {
+    void* mem = nullptr;
+    if (posix_memalign(&mem, static_cast<size_t>(page), rounded) != 0) {
+      for (uint32_t j = 0; j < i; j++) std::free(iov[j].iov_base);
+      throw ErrnoError(env, -ENOMEM, "posix_memalign");
+    }
+    std::memset(mem, 0, rounded);
+    iov[i] = {mem, size};
+  }
+  int ret = io_uring_register_buffers(&ring_, iov.data(), count);
+  if (ret < 0) {
+    for (auto& v : iov) std::free(v.iov_base);
+    throw ErrnoError(env, ret, "io_uring_register_buffers");
+  }
+  buffers_registered_ = true;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value ab;
+    if (napi_create_external_arraybuffer(env, iov[i].iov_base, size, FreeAligned, nullptr, &ab) != napi_ok) {
+      throw Napi::Error::New(env, "cannot wrap a registered buffer");
+    }
+    out.Set(i, Napi::Value(env, ab));
+  }
+  return out;
+}
+
+Napi::Value QueueWrap::Pending(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), inflight_); }
+Napi::Value QueueWrap::Flags(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), flags_); }
+Napi::Value QueueWrap::Entries(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), entries_); }
+Napi::Value QueueWrap::IsOpen(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), open_); }
+
+// close(waitMs) -> commands still owned by the kernel after waiting (their buffers stay referenced).
+Napi::Value QueueWrap::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  // Allowed from promise continuations that run inside Deliver's MakeCallback: OnPoll re-checks
+  // open_ after every delivery and stops touching the ring.
+  uint32_t wait_ms = info.Length() > 0 && info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 2000;
+  if (open_ && inflight_ > 0) {
+    Napi::HandleScope scope(env);
+    unflushed_ = 0;
+    io_uring_submit(&ring_);
+    timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (inflight_ > 0) {
+      __kernel_timespec ts = {0, 50 * 1000 * 1000};
+      io_uring_cqe* cqe;
+      int ret = io_uring_wait_cqe_timeout(&ring_, &cqe, &ts);
+      if (ret == 0) Drain();  // completions after close are not delivered: JS already settled them
+      timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      const double elapsed = (now.tv_sec - start.tv_sec) * 1e3 + (now.tv_nsec - start.tv_nsec) / 1e6;
+      if (elapsed >= wait_ms || (ret < 0 && ret != -ETIME && ret != -EINTR)) break;
+    }
+  }
+  const uint32_t orphans = inflight_;
+  Teardown(false);
+  return Napi::Number::New(env, orphans);
+}
+
+void QueueWrap::Teardown(bool) {
+  if (poll_ != nullptr) {
+    uv_poll_stop(poll_);
+    poll_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), OnPollClosed);
+    poll_ = nullptr;
+  }
+  if (open_) {
+    if (inflight_ > 0) {
+      // The kernel still owns these commands (bsg uring_cmds cannot be cancelled): their data and
+      // the shared CDB/sense areas must outlive us, so their references are deliberately leaked.
+      for (auto& s : slots_) {
+        if (s.busy) s.data.SuppressDestruct();
+      }
+      cdb_area_ref_.SuppressDestruct();
+      sense_area_ref_.SuppressDestruct();
+    }
+    if (buffers_registered_) io_uring_unregister_buffers(&ring_);
+    io_uring_queue_exit(&ring_);
+    open_ = false;
+  }
+  if (efd_ >= 0) {
+    close(efd_);
+    efd_ = -1;
+  }
+  if (env_ != nullptr) {
+    napi_remove_env_cleanup_hook(env_, CleanupHook, this);
+    if (!self_ref_.IsEmpty()) self_ref_.Reset();
+  }
+}
+
+}  // namespace scsikit

@@ -1,0 +1,82 @@
+// The asynchronous io_uring engine: one ring per JS thread, an eventfd registered with the ring and
+// watched by a uv_poll_t on that thread's loop. Submissions are written to the SQ and sent with one
+// io_uring_enter per flush; each wake-up drains the CQ and calls into JS once per batch.
+#pragma once
+#include <liburing.h>
+#include <napi.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace scsikit {
+
+// One completion as JS reads it from the shared completion area (4 x uint32 per entry).
+struct CompletionRecord {
+  uint32_t slot;
+  int32_t res;
+  uint32_t info_lo;
+  uint32_t info_hi;
+};
+static_assert(sizeof(CompletionRecord) == 16, "JS reads completions as 4 x uint32");
+
+constexpr uint32_t kCdbStride = 32;     // bytes of the shared CDB area per slot
+constexpr uint32_t kSenseStride = 256;  // bytes of the shared sense area per slot (SPC max 252)
+
+class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit QueueWrap(const Napi::CallbackInfo& info);
+  ~QueueWrap() override;
+
+ private:
+  struct Slot {
+    bool busy = false;
+    Napi::Reference<Napi::Value> data;  // the data buffer the kernel may write/read, until the CQE
+  };
+
+  Napi::Value SubmitCmd(const Napi::CallbackInfo& info);
+  Napi::Value SubmitNop(const Napi::CallbackInfo& info);
+  Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
+  Napi::Value Pending(const Napi::CallbackInfo& info);
+  Napi::Value Flags(const Napi::CallbackInfo& info);
+  Napi::Value Entries(const Napi::CallbackInfo& info);
+  Napi::Value IsOpen(const Napi::CallbackInfo& info);
+
+  void RequireOpen(Napi::Env env) const;
+  io_uring_sqe* NextSqe(Napi::Env env, uint32_t slot);
+  void UpdateRef();
+  // Drains the CQ into the completion area; returns how many records were written.
+  uint32_t Drain();
+  void Deliver(Napi::Env env, uint32_t count);
+  void Teardown(bool wait);
+  static void OnPoll(uv_poll_t* handle, int status, int events);
+  static void OnPollClosed(uv_handle_t* handle);
+  static void CleanupHook(void* arg);
+
+  io_uring ring_{};
+  bool open_ = false;
+  unsigned flags_ = 0;
+  uint32_t entries_ = 0;
+  int efd_ = -1;
+  uv_poll_t* poll_ = nullptr;
+  bool poll_ref_ = false;
+  uint32_t inflight_ = 0;   // submitted to the SQ and not yet completed
+  uint32_t unflushed_ = 0;  // in the SQ, not yet sent with io_uring_enter
+  std::vector<Slot> slots_;
+  // Shared with JS: CDBs written by JS, sense written by the kernel, completions written by us.
+  Napi::Reference<Napi::Value> cdb_area_ref_, sense_area_ref_, completion_area_ref_;
+  uint8_t* cdb_area_ = nullptr;
+  uint8_t* sense_area_ = nullptr;
+  CompletionRecord* completions_ = nullptr;
+  Napi::FunctionReference on_complete_;
+  Napi::Reference<Napi::Value> self_ref_;  // keeps the wrapper alive while the poll handle exists
+  std::vector<Napi::Reference<Napi::Value>> registered_;  // fixed-buffer ArrayBuffers
+  bool buffers_registered_ = false;
+  napi_env env_ = nullptr;
+  bool in_deliver_ = false;
+};
+
+}  // namespace scsikit

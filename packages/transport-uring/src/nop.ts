@@ -1,0 +1,33 @@
+import { ThreadQueue } from './thread-queue.js';
+
+/**
+ * IORING_OP_NOP through the same slots, batching and completion path as SCSI commands: what the
+ * JS + native layers cost per command, measurable on any host (no SCSI needed).
+ */
+export class NopQueue {
+  readonly #queue: ThreadQueue;
+  #closed = false;
+
+  constructor(ringEntries = 256) {
+    this.#queue = ThreadQueue.acquire(ringEntries);
+  }
+
+  /** Resolves with cqe->res (0) when the NOP completes; rejects when no slot is free. */
+  nop(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      if (this.#closed) return reject(new Error('the NOP queue is closed'));
+      if (!this.#queue.submitNop((res) => resolve(res)))
+        reject(new Error('no free slot: too many NOPs in flight'));
+    });
+  }
+
+  get freeSlots(): number {
+    return this.#queue.freeSlots;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    ThreadQueue.release(this.#queue, 1000);
+  }
+}

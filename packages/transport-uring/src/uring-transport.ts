@@ -1,0 +1,343 @@
+import { closeSync, constants, openSync } from 'node:fs';
+import { debuglog } from 'node:util';
+import {
+  DEFAULT_SENSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  DeviceGoneError,
+  errnoError,
+  type FixedBufferLease,
+  InvalidCommandError,
+  OutcomeUnknownError,
+  type PendingCommand,
+  PendingCommands,
+  receivedView,
+  type ScsiCommand,
+  type ScsiResult,
+  type Transport,
+  TransportAbortedError,
+  type TransportCapabilities,
+  TransportClosedError,
+  type TransportError,
+  type TransportStats,
+  validateCommand,
+} from '@scsikit/transport';
+import type { RegisteredBufferPool } from './fixed-buffer-pool.js';
+import { readDeviceLimits } from './sysfs.js';
+import { ThreadQueue } from './thread-queue.js';
+
+const log = debuglog('scsikit');
+
+/** Bounded exponential backoff for "try again" outcomes; data, not code (undici-style). */
+export interface RetryPolicy {
+  /** Resubmissions per command for -EAGAIN/-ENOMEM in the CQE. @default 5 */
+  readonly maxRetries: number;
+  /** Resubmissions for SCSI BUSY / TASK SET FULL / DID_BUS_BUSY that reach us. @default 2 */
+  readonly maxBusyRetries: number;
+  /** @default 1 */
+  readonly minDelayMs: number;
+  /** @default 200 */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 5,
+  maxBusyRetries: 2,
+  minDelayMs: 1,
+  maxDelayMs: 200,
+};
+
+export interface UringTransportOptions {
+  /** Open O_RDWR. @default false */
+  readonly write?: boolean;
+  /** Commands in the kernel at once for this device. @default the device's sysfs queue_depth */
+  readonly queueDepth?: number;
+  /** @default the sysfs limits (max_hw_sectors_kb, max_segments × 4 KiB), else 512 KiB */
+  readonly maxTransferBytes?: number;
+  /** Slots of the thread's ring; only the first open in a thread decides. @default 256 */
+  readonly ringEntries?: number;
+  /** Register fixed buffers for this thread's ring (first request decides). @default none */
+  readonly fixedBuffers?: { readonly count: number; readonly size: number };
+  /** Submit each command at once instead of once per event-loop turn. @default false */
+  readonly immediate?: boolean;
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+const BSG_PATH = /^\/dev\/bsg\/(\d+:\d+:\d+:\d+)$/u;
+const PRIORITIES = { high: 0, normal: 1, low: 2 } as const;
+const ENODEV = -19;
+const EFAULT = -14;
+const EAGAIN = -11;
+const ENOMEM = -12;
+const SAM_BUSY = 0x08;
+const SAM_TASK_SET_FULL = 0x28;
+const DID_BUS_BUSY = 0x02;
+const DIRECTION = { none: 0, in: 1, out: 2 } as const;
+
+interface Job {
+  readonly cmd: ScsiCommand;
+  readonly pending: PendingCommand;
+  readonly data: Uint8Array | null;
+  readonly length: number;
+  readonly bufIndex: number;
+  attempts: number;
+  busyAttempts: number;
+  startedAt: number;
+}
+
+/**
+ * The io_uring BSG transport: IORING_OP_URING_CMD on /dev/bsg/H:C:T:L through the thread's ring.
+ * In-flight commands are capped at the device's queue depth (past its tags the kernel punts to
+ * blocking io-wq workers); the rest wait here in three priority FIFOs.
+ */
+export class UringTransport implements Transport {
+  readonly kind = 'uring' as const;
+  readonly capabilities: TransportCapabilities;
+  readonly path: string;
+  /** The thread's registered buffers; present when opened with `fixedBuffers`. */
+  readonly pool?: RegisteredBufferPool;
+  readonly #pool: RegisteredBufferPool | undefined;
+  readonly #fd: number;
+  readonly #queue: ThreadQueue;
+  readonly #pending = new PendingCommands();
+  readonly #waiting: [Job[], Job[], Job[]] = [[], [], []];
+  readonly #retry: RetryPolicy;
+  readonly #unlisten: () => void;
+  #inflight = 0;
+  #closed = false;
+  #gone = false;
+  #stats = { submitted: 0, completed: 0, failed: 0, retried: {} as Record<string, number> };
+
+  /**
+   * Opens `/dev/bsg/H:C:T:L`. Rejects paths of any other shape before open(2). The caller decides
+   * whether io_uring works here (see `probeUring`); this does not send any command.
+   */
+  static open(path: string, options: UringTransportOptions = {}): UringTransport {
+    const m = BSG_PATH.exec(path);
+    if (m?.[1] === undefined)
+      throw new InvalidCommandError('path', `Expected a /dev/bsg/H:C:T:L path, got ${JSON.stringify(path)}`);
+    return new UringTransport(path, m[1], options);
+  }
+
+  private constructor(path: string, hctl: string, options: UringTransportOptions) {
+    const limits = readDeviceLimits(hctl);
+    const queueDepth = options.queueDepth ?? limits.queueDepth ?? 32;
+    if (!Number.isInteger(queueDepth) || queueDepth < 1 || queueDepth > 4096) {
+      throw new InvalidCommandError(
+        'queueDepth',
+        `Expected \`queueDepth\` to be an integer in [1, 4096], got ${queueDepth}`,
+      );
+    }
+    this.path = path;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#fd = openSync(path, options.write === true ? constants.O_RDWR : constants.O_RDONLY);
+    try {
+      this.#queue = ThreadQueue.acquire(options.ringEntries ?? 256);
+    } catch (e) {
+      closeSync(this.#fd);
+      throw e;
+    }
+    if (options.immediate === true) this.#queue.immediate = true;
+    if (options.fixedBuffers !== undefined) {
+      const { count, size } = options.fixedBuffers;
+      this.#pool = this.#queue.bufferPool(count, size);
+      this.pool = this.#pool;
+    } else this.#pool = undefined;
+    this.capabilities = {
+      kind: 'uring',
+      fixedBuffers: this.#pool !== undefined,
+      maxTransferBytes: options.maxTransferBytes ?? limits.maxTransferBytes ?? 512 * 1024,
+      queueDepth: Math.min(queueDepth, this.#queue.entries),
+    };
+    this.#unlisten = this.#queue.onSlotsAvailable(() => this.#pump());
+    log(
+      'opened %s over io_uring (queue depth %d, max transfer %d)',
+      path,
+      this.capabilities.queueDepth,
+      this.capabilities.maxTransferBytes,
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  execute(cmd: ScsiCommand): Promise<ScsiResult> {
+    if (this.#closed) return Promise.reject(new TransportClosedError());
+    if (this.#gone) return Promise.reject(new DeviceGoneError('io_uring_cmd'));
+    let length: number;
+    try {
+      length = validateCommand(cmd, this.capabilities);
+      if (cmd.fixedBuffer !== undefined && this.#pool?.owns(cmd.fixedBuffer) !== true) {
+        throw new InvalidCommandError(
+          'fixedBuffer',
+          'the lease was released or does not come from this transport',
+        );
+      }
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (cmd.signal?.aborted === true) return Promise.reject(new TransportAbortedError(cmd.signal.reason));
+    const data = this.#dataBuffer(cmd, length);
+    const pending = this.#pending.track(cmd, () => {
+      this.#stats.failed++;
+      // A queued job that settled early never reaches the kernel: drop it from the waiting room.
+      const q = this.#waiting[PRIORITIES[cmd.priority ?? 'normal']];
+      const i = q.findIndex((j) => j.pending === pending);
+      if (i >= 0) q.splice(i, 1);
+    });
+    const job: Job = {
+      cmd,
+      pending,
+      data,
+      length,
+      bufIndex: cmd.fixedBuffer?.index ?? -1,
+      attempts: 0,
+      busyAttempts: 0,
+      startedAt: 0,
+    };
+    if (this.#inflight < this.capabilities.queueDepth && this.#waitingCount() === 0 && this.#submit(job)) {
+      return pending.promise;
+    }
+    this.#waiting[PRIORITIES[cmd.priority ?? 'normal']].push(job);
+    return pending.promise;
+  }
+
+  #dataBuffer(cmd: ScsiCommand, length: number): Uint8Array | null {
+    if (cmd.direction === 'none') return null;
+    const lease: FixedBufferLease | undefined = cmd.fixedBuffer;
+    const buf = lease?.buffer ?? cmd.data ?? new Uint8Array(length);
+    return buf;
+  }
+
+  #waitingCount(): number {
+    return this.#waiting[0].length + this.#waiting[1].length + this.#waiting[2].length;
+  }
+
+  /** Submits waiting jobs while the device's depth and the ring's slots allow. */
+  #pump(): void {
+    while (this.#inflight < this.capabilities.queueDepth && this.#queue.freeSlots > 0 && !this.#closed) {
+      const job = this.#waiting[0].shift() ?? this.#waiting[1].shift() ?? this.#waiting[2].shift();
+      if (job === undefined) return;
+      if (job.pending.settled) continue;
+      if (!this.#submit(job)) {
+        this.#waiting[PRIORITIES[job.cmd.priority ?? 'normal']].unshift(job);
+        return;
+      }
+    }
+  }
+
+  #submit(job: Job): boolean {
+    const { cmd } = job;
+    job.startedAt = performance.now();
+    const ok = this.#queue.submitCmd(
+      this.#fd,
+      cmd.cdb,
+      DIRECTION[cmd.direction],
+      job.data,
+      job.length,
+      cmd.senseBytes ?? DEFAULT_SENSE_BYTES,
+      cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      job.bufIndex,
+      (res, lo, residual, sense) => this.#complete(job, res, lo, residual, sense),
+    );
+    if (!ok) return false;
+    if (job.attempts === 0 && job.busyAttempts === 0) this.#stats.submitted++;
+    this.#inflight++;
+    return true;
+  }
+
+  #complete(job: Job, res: number, lo: number, residual: number, sense: Uint8Array): void {
+    this.#inflight--;
+    const { pending } = job;
+    if (!pending.settled) this.#settle(job, res, lo, residual, sense);
+    this.#pump();
+  }
+
+  #settle(job: Job, res: number, lo: number, residual: number, sense: Uint8Array): void {
+    const { pending } = job;
+    if (res < 0) {
+      if ((res === EAGAIN || res === ENOMEM) && job.attempts < this.#retry.maxRetries && !this.#closed) {
+        this.#retryLater(job, res === EAGAIN ? 'EAGAIN' : 'ENOMEM', job.attempts++);
+        return;
+      }
+      let error: TransportError;
+      if (res === ENODEV) {
+        // Terminal: the device is gone. Fail what waits too, and every later command, fast.
+        this.#gone = true;
+        error = new DeviceGoneError('io_uring_cmd');
+        for (const q of this.#waiting)
+          for (const j of q.splice(0)) j.pending.reject(new DeviceGoneError('io_uring_cmd'));
+      } else if (res === EFAULT) error = new OutcomeUnknownError('io_uring_cmd');
+      else error = errnoError(res, 'io_uring_cmd');
+      this.#stats.failed++;
+      pending.reject(error);
+      return;
+    }
+    const status = lo & 0xff;
+    const hostStatus = (lo >>> 16) & 0xff;
+    const busy = status === SAM_BUSY || status === SAM_TASK_SET_FULL || hostStatus === DID_BUS_BUSY;
+    if (busy && job.busyAttempts < this.#retry.maxBusyRetries && !this.#closed) {
+      const cause =
+        hostStatus === DID_BUS_BUSY ? 'DID_BUS_BUSY' : status === SAM_BUSY ? 'BUSY' : 'TASK_SET_FULL';
+      this.#retryLater(job, cause, job.busyAttempts++);
+      return;
+    }
+    this.#stats.completed++;
+    pending.resolve({
+      status,
+      driverStatus: (lo >>> 8) & 0xff,
+      hostStatus,
+      sense,
+      residual,
+      data:
+        job.cmd.direction === 'in' && job.data !== null
+          ? receivedView(job.data.subarray(0, job.length), residual)
+          : EMPTY,
+      latencyNs: Math.round((performance.now() - job.startedAt) * 1e6),
+    });
+  }
+
+  #retryLater(job: Job, cause: string, attempt: number): void {
+    this.#stats.retried[cause] = (this.#stats.retried[cause] ?? 0) + 1;
+    const delay = Math.min(this.#retry.maxDelayMs, this.#retry.minDelayMs * 2 ** attempt);
+    setTimeout(() => {
+      if (job.pending.settled || this.#closed) return;
+      this.#waiting[0].unshift(job);
+      this.#pump();
+    }, delay).unref();
+  }
+
+  stats(): TransportStats {
+    return {
+      submitted: this.#stats.submitted,
+      completed: this.#stats.completed,
+      failed: this.#stats.failed,
+      retried: { ...this.#stats.retried },
+      inFlight: this.#inflight,
+      queued: this.#waitingCount(),
+    };
+  }
+
+  /**
+   * Fails every outstanding command with a closed error, then waits (bounded) for the kernel to
+   * complete what it holds before releasing the ring and the fd. Buffers of commands the kernel
+   * still holds after the wait stay referenced for the life of the process.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending.rejectAll(() => new TransportClosedError());
+    for (const q of this.#waiting) q.length = 0;
+    // Let in-flight commands complete through the normal path for up to 2 s before tearing down.
+    const deadline = Date.now() + 2000;
+    while (this.#inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    this.#unlisten();
+    const orphans = this.#inflight;
+    if (orphans > 0) log('closing %s with %d command(s) still in the kernel', this.path, orphans);
+    ThreadQueue.release(this.#queue, 0);
+    // The fd stays open while the kernel holds commands on it.
+    if (orphans === 0) closeSync(this.#fd);
+  }
+}
+
+const EMPTY = new Uint8Array(0);

@@ -1,0 +1,128 @@
+import { Worker } from 'node:worker_threads';
+import { InvalidCommandError, TransportAbortedError, TransportClosedError } from '@scsikit/transport';
+import { describe, expect, it } from 'vitest';
+import { NopQueue, UringTransport } from '../src/index.js';
+import { ThreadQueue } from '../src/thread-queue.js';
+
+describe('the asynchronous ring on NOPs (same slots, batching and completion path as SCSI commands)', () => {
+  it('completes every NOP issued in one turn, with one io_uring_enter for the batch', async () => {
+    const q = new NopQueue(64);
+    try {
+      const results = await Promise.all(Array.from({ length: 64 }, () => q.nop()));
+      expect(results).toEqual(new Array(64).fill(0));
+      expect(q.freeSlots).toBe(64);
+    } finally {
+      q.close();
+    }
+  });
+
+  it('refuses a NOP when every slot is owned by the kernel, and recovers when they come back', async () => {
+    const q = new NopQueue(8);
+    try {
+      const first = Array.from({ length: 8 }, () => q.nop());
+      await expect(q.nop()).rejects.toThrow(/no free slot/);
+      await Promise.all(first);
+      await expect(q.nop()).resolves.toBe(0);
+    } finally {
+      q.close();
+    }
+  });
+
+  it('keeps running over many turns without losing a completion', async () => {
+    const q = new NopQueue(32);
+    try {
+      let done = 0;
+      for (let round = 0; round < 200; round++) {
+        await Promise.all(Array.from({ length: 32 }, () => q.nop().then(() => done++)));
+      }
+      expect(done).toBe(6400);
+    } finally {
+      q.close();
+    }
+  });
+
+  it('lets an idle process exit: the poll handle is unref’d with nothing in flight', async () => {
+    const code = `
+      const { NopQueue } = require(${JSON.stringify(`${import.meta.dirname}/../dist/index.cjs`)});
+      const q = new NopQueue(8);
+      q.nop().then(() => { console.log('done'); });`;
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 10_000 });
+    if (r.error === undefined && r.status === 0) expect(r.stdout.trim()).toBe('done');
+    else expect.fail(`child did not exit cleanly: status ${r.status} ${r.stderr}`);
+  });
+
+  it('gives each worker thread its own ring', async () => {
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const { NopQueue } = require(workerData);
+      const q = new NopQueue(16);
+      (async () => {
+        let n = 0;
+        for (let round = 0; round < 50; round++) n += (await Promise.all(Array.from({ length: 10 }, () => q.nop()))).length;
+        q.close();
+        parentPort.postMessage(n);
+      })();`;
+    const workers = [0, 1].map(
+      () => new Worker(code, { eval: true, workerData: `${import.meta.dirname}/../dist/index.cjs` }),
+    );
+    const counts = await Promise.all(
+      workers.map((w) => new Promise((resolve, reject) => w.once('message', resolve).once('error', reject))),
+    );
+    expect(counts).toEqual([500, 500]);
+  });
+});
+
+describe('registered buffer pool', () => {
+  it('leases page-aligned registered memory, waits when empty, refuses a double release', async () => {
+    const q = ThreadQueue.acquire(16);
+    try {
+      const pool = q.bufferPool(2, 8192);
+      expect(pool.size).toBe(2);
+      const a = await pool.acquire(4096);
+      const b = await pool.acquire(8192);
+      expect(a.buffer.length).toBe(4096);
+      expect(b.buffer.byteOffset % 4096).toBe(0);
+      expect(pool.owns(a)).toBe(true);
+      const waiting = pool.acquire(100);
+      a.release();
+      const c = await waiting;
+      expect(c.index).toBe(a.index);
+      expect(pool.owns(a)).toBe(false);
+      expect(() => a.release()).toThrow(/released twice/);
+      await expect(pool.acquire(9000)).rejects.toBeInstanceOf(InvalidCommandError);
+      const ac = new AbortController();
+      const aborted = pool.acquire(10, ac.signal);
+      ac.abort();
+      await expect(aborted).rejects.toBeInstanceOf(TransportAbortedError);
+      b.release();
+      c.release();
+    } finally {
+      ThreadQueue.release(q, 100);
+    }
+  });
+
+  it('rejects waiters when the ring closes', async () => {
+    const q = ThreadQueue.acquire(16);
+    const pool = q.bufferPool(1, 4096);
+    const held = await pool.acquire(10);
+    const waiting = pool.acquire(10);
+    ThreadQueue.release(q, 100);
+    await expect(waiting).rejects.toBeInstanceOf(TransportClosedError);
+    await expect(pool.acquire(10)).rejects.toBeInstanceOf(TransportClosedError);
+    expect(() => held.release()).not.toThrow();
+  });
+});
+
+describe('UringTransport.open', () => {
+  it('accepts only /dev/bsg/H:C:T:L paths, before any open(2)', () => {
+    expect(() => UringTransport.open('/dev/sda')).toThrow(InvalidCommandError);
+    expect(() => UringTransport.open('/dev/bsg/0:0:0:0/../../../etc/passwd')).toThrow(/bsg/);
+  });
+
+  it('reports a missing node as the errno open(2) gave', () => {
+    expect(() => UringTransport.open('/dev/bsg/9:9:9:9')).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+  });
+});
