@@ -26,7 +26,7 @@ export interface Profile {
 /** scsi_debug defaults from LAB.md: delay=0 and two submit queues keep QD 1 fast under TCG. */
 const SD_BASE = ['delay=0', 'max_queue=128', 'submit_queues=2'];
 
-const LIO_SETUP = String.raw`
+const LIO_SETUP = `
 mount -t configfs none /sys/kernel/config 2>/dev/null
 # PR metadata is written under dbroot, resolved against init's root: it must exist here, or every
 # PR OUT answers NOT READY while still applying the change (LAB.md).
@@ -120,6 +120,14 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     ],
     setup: LIO_SETUP,
     devices: 2,
+  },
+  legacy: {
+    name: 'legacy',
+    description:
+      "one scsi_debug disk on Debian bookworm's stock 6.1 kernel (no io_uring BSG passthrough: the SG_IO fallback)",
+    kernel: 'legacy',
+    modules: [{ name: 'scsi_debug', params: ['dev_size_mb=256', ...SD_BASE] }],
+    devices: 1,
   },
 };
 

@@ -1,4 +1,9 @@
-import { buildReadCapacity16, buildReportSupportedOperationCodes, decodeReadCapacity16, decodeSense } from '@scsikit/cdb';
+import {
+  buildReadCapacity16,
+  buildReportSupportedOperationCodes,
+  decodeReadCapacity16,
+  decodeSense,
+} from '@scsikit/cdb';
 
 import { describe, expect, it } from 'vitest';
 import { manifest, send } from './lab-device.js';
