@@ -17,6 +17,13 @@ import {
   TransportTimeoutError,
 } from './errors.js';
 
+/**
+ * Timeout for commands the device never completes, in checks that settle them by other means (abort,
+ * close): long enough to outlast the check, short enough that the kernel's error handling (which
+ * stalls every command on the SCSI host) is over before the next check needs the device.
+ */
+const STUCK_KERNEL_TIMEOUT_MS = 8_000;
+
 export interface ConformanceSetup {
   /** Opens a fresh transport to a disk answering INQUIRY, TEST UNIT READY, READ CAPACITY(10) and READ(10). */
   open(): Promise<Transport>;
@@ -341,7 +348,9 @@ export const conformanceChecks = {
       setup.slowCommand?.(5_000) ?? setup.stuckCommand?.() ?? fail('needs a slow or stuck command');
     const controller = new AbortController();
     const reason = new Error('user pressed ^C');
-    const pending = executeNoThrow(t, { ...base, timeoutMs: 60_000, signal: controller.signal });
+    // The kernel cannot cancel it: a dropped command holds the device until its own timeout, then the
+    // SCSI error handler stalls the whole host. 8 s outlasts this check and keeps later ones unharmed.
+    const pending = executeNoThrow(t, { ...base, timeoutMs: STUCK_KERNEL_TIMEOUT_MS, signal: controller.signal });
     await new Promise((r) => setTimeout(r, 50));
     controller.abort(reason);
     const s = await settlesWithin(pending, 500 * timeScale);
@@ -401,7 +410,7 @@ export const conformanceChecks = {
   async closeStuck(ctx: ConformanceContext): Promise<void> {
     const { transport: t, setup, timeScale } = ctx;
     const stuck = setup.stuckCommand?.() ?? fail('needs a stuck command');
-    const pending = executeNoThrow(t, { ...stuck, timeoutMs: 60_000 });
+    const pending = executeNoThrow(t, { ...stuck, timeoutMs: STUCK_KERNEL_TIMEOUT_MS });
     await new Promise((r) => setTimeout(r, 20));
     const closing = t.close();
     const s = await settlesWithin(pending, 1_000 * timeScale);
