@@ -80,6 +80,44 @@ if (!values['lab-only']) {
     `--outputFile.json=${report}`,
   ]);
   tally('host tests', report, code);
+
+  // The native addon's host suites again, built with AddressSanitizer + UBSan (Node itself is not
+  // instrumented, so the runtime is preloaded; leak checks are off: V8 keeps memory by design).
+  step('native addon under AddressSanitizer');
+  const asan = spawnSync('bash', ['scripts/asan-build.sh'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const asanReport = join(results, 'host-asan.json');
+  let asanCode = asan.status ?? 1;
+  if (asanCode === 0) {
+    const libasan = spawnSync('gcc', ['-print-file-name=libasan.so'], { encoding: 'utf8' }).stdout.trim();
+    const r = spawnSync(
+      'node',
+      [
+        ...vitest,
+        '--project',
+        'transport-uring',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${asanReport}`,
+      ],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          LD_PRELOAD: libasan,
+          ASAN_OPTIONS: 'detect_leaks=0:abort_on_error=1',
+          UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1',
+          SCSIKIT_NATIVE_PATH: asan.stdout.trim(),
+        },
+      },
+    );
+    asanCode = r.status ?? 1;
+  }
+  tally('host tests under AddressSanitizer', asanReport, asanCode);
 }
 
 if (!values['host-only']) {
