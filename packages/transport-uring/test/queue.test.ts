@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { InvalidCommandError, TransportAbortedError, TransportClosedError } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
-import { NopQueue, UringTransport } from '../src/index.js';
+import { loadNative, NopQueue, UringTransport } from '../src/index.js';
 import { ThreadQueue } from '../src/thread-queue.js';
 
 describe('the asynchronous ring on NOPs (same slots, batching and completion path as SCSI commands)', () => {
@@ -124,5 +124,35 @@ describe('UringTransport.open', () => {
     expect(() => UringTransport.open('/dev/bsg/9:9:9:9')).toThrow(
       expect.objectContaining({ code: 'ENOENT' }),
     );
+  });
+});
+
+describe('Queue misuse never crashes', () => {
+  it('throws on native methods called on the wrong object, with bad arguments or after close', () => {
+    const q = ThreadQueue.acquire(8);
+    ThreadQueue.release(q, 100);
+    expect(q.isOpen).toBe(false);
+    expect(() => q.submitNop(() => {})).toThrow(/closed/);
+    const { Queue } = loadNative();
+    const submitNop = Queue.prototype.submitNop as unknown as (this: unknown, slot: number) => number;
+    expect(() => submitNop.call({}, 0)).toThrow();
+    const noop = () => {};
+    const small = new Uint8Array(8);
+    expect(() => new Queue(3, small, small, small, noop)).toThrow(RangeError);
+    expect(() => new Queue(8, small, small, small, noop)).toThrow(/too small/);
+    const live = new Queue(8, new Uint8Array(256), new Uint8Array(2048), new Uint8Array(128), noop);
+    try {
+      expect(() => live.submitNop(8)).toThrow(RangeError);
+      const submitCmd = live.submitCmd as unknown as (...a: unknown[]) => number;
+      expect(() => submitCmd.call(live, 0, 0, 6, 1, null, 10, 96, 1000, -1)).toThrow(TypeError);
+      expect(() => submitCmd.call(live, 0, 0, 6, 1, new Uint8Array(4), 10, 96, 1000, -1)).toThrow(/dataLen/);
+      expect(() => submitCmd.call(live, 0, 0, 40, 0, null, 0, 96, 1000, -1)).toThrow(/cdbLen/);
+      expect(live.submitNop(0)).toBe(0);
+      expect(() => live.submitNop(0)).toThrow(expect.objectContaining({ code: 'ERR_SCSIKIT_SLOT_BUSY' }));
+    } finally {
+      expect(live.close(1000)).toBe(0);
+    }
+    expect(live.isOpen).toBe(false);
+    expect(() => live.flush()).toThrow(/closed/);
   });
 });
