@@ -6,6 +6,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 /** Tests read sibling packages' TypeScript sources directly, so no build is needed to test. */
 export const workspaceAliases = {
   '@scsikit/cdb': here('./packages/cdb/src/index.ts'),
+  '@scsikit/emulated-disk': here('./packages/emulated-disk/src/index.ts'),
   '@scsikit/transport/conformance': here('./packages/transport/src/conformance.ts'),
   '@scsikit/transport': here('./packages/transport/src/index.ts'),
   '@scsikit/transport-uring': here('./packages/transport-uring/src/index.ts'),
@@ -25,6 +26,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'transport-uring', include: ['packages/transport-uring/test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'emulated-disk', include: ['packages/emulated-disk/test/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'lab', include: ['lab/test/**/*.test.ts'] } },

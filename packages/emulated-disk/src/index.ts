@@ -1,0 +1,31 @@
+/**
+ * @scsikit/emulated-disk: an in-process SCSI disk behind the scsikit transport contract — the mock
+ * users test their own code against (SBC, ZBC, persistent reservations, fault injection, a recorder).
+ */
+export type {
+  CommandContext,
+  DeviceAnswer,
+} from './commands.js';
+export {
+  type CapacityOption,
+  type EmulatedDiskOptions,
+  EmulatedDiskOptionsError,
+  EmulatedDiskOptionsSchema,
+  type LatencyOption,
+  type ResolvedOptions,
+  resolveOptions,
+  type ThinProvisioningOption,
+  type ZonedOption,
+} from './disk-model.js';
+export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
+export {
+  type CustomFaultEffect,
+  type FaultEffect,
+  FaultInjector,
+  type FaultRule,
+  type FaultRuleInput,
+} from './faults.js';
+export { initiatorSasAddress, PrType } from './pr-handlers.js';
+export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
+export { buildSense, type FieldPointer, SenseKey, type SenseSpec, Status } from './sense.js';
+export { ZoneCondition } from './zbc-handlers.js';
