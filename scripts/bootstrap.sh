@@ -38,6 +38,12 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# node-gyp builds against the running Node's own headers (no download: only npm and apt are reachable).
+if [ -z "${npm_config_nodedir:-}" ]; then
+  node_prefix="$(node -p 'require("node:path").resolve(process.execPath, "../..")')"
+  [ -f "$node_prefix/include/node/node_api.h" ] && export npm_config_nodedir="$node_prefix"
+fi
+
 log "installing workspace dependencies"
 pnpm install --frozen-lockfile --reporter=silent
 

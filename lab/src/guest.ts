@@ -1,6 +1,6 @@
 import { loadOrder, type ModuleGraph } from './modules.js';
 import { GUEST_MANIFEST_PATH } from './paths.js';
-import { BASE_MODULES, type Profile } from './profiles.js';
+import { BASE_MODULES, BASE_MODULES_IF_MODULAR, type Profile } from './profiles.js';
 
 /** POSIX single-quoting: the only way command words reach a shell here. */
 export function shellQuote(word: string): string {
@@ -58,9 +58,14 @@ function insmodLines(
     );
 }
 
+/** The profile-independent modules this kernel needs loaded (those it has built in are skipped). */
+export function baseModules(graph: ModuleGraph): string[] {
+  return [...BASE_MODULES_IF_MODULAR.filter((m) => graph.has(m)), ...BASE_MODULES];
+}
+
 /** Every module a set of profiles needs, dependencies included, for the initramfs. */
 export function modulesFor(graph: ModuleGraph, profiles: readonly Profile[]): string[] {
-  const all = new Set(loadOrder(graph, BASE_MODULES));
+  const all = new Set(loadOrder(graph, baseModules(graph)));
   for (const p of profiles)
     for (const m of loadOrder(
       graph,
@@ -75,7 +80,7 @@ export function modulesFor(graph: ModuleGraph, profiles: readonly Profile[]): st
  * from the per-run share (`labrun`), so one cached initramfs serves every profile of a kernel.
  */
 export function initScript(graph: ModuleGraph, profiles: readonly Profile[]): string {
-  const base = loadOrder(graph, BASE_MODULES);
+  const base = loadOrder(graph, baseModules(graph));
   const baseSet = new Set(base);
   const cases = profiles.map((p) => {
     const params = new Map(p.modules.map((m) => [m.name, m.params ?? []] as const));

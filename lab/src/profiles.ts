@@ -141,3 +141,10 @@ export function getProfile(name: string): Profile {
 
 /** Modules every guest needs: the 9p host share and the SCSI upper-level drivers. */
 export const BASE_MODULES: readonly string[] = ['9pnet_virtio', '9p', 'sd_mod', 'sg'];
+
+/**
+ * Loaded first when the kernel has them as modules, skipped when built in (absent from modules.dep):
+ * bookworm's 6.1 builds the virtio PCI transport as a module, without which no virtio device — the
+ * 9p shares included — appears; trixie's 7.x builds it in.
+ */
+export const BASE_MODULES_IF_MODULAR: readonly string[] = ['virtio_pci'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initScript, modulesFor } from '../src/guest.js';
+import { baseModules, initScript, modulesFor } from '../src/guest.js';
 import { loadOrder, moduleName, parseModulesDep } from '../src/modules.js';
 import { PROFILES } from '../src/profiles.js';
 
@@ -61,5 +61,57 @@ describe('modules.dep', () => {
     for (const p of profiles) expect(init).toContain(`  '${p.name}')`);
     // Base modules are loaded once, before the profile switch.
     expect(init.match(/insmod \/lib\/modules\/scsi_mod\.ko/g)).toHaveLength(1);
+  });
+});
+
+// An excerpt of Debian bookworm's 6.1 modules.dep: virtio's PCI transport and the CRC helpers
+// scsi_debug needs are modules there.
+const MODULES_DEP_6_1 = `kernel/drivers/virtio/virtio.ko:
+kernel/drivers/virtio/virtio_ring.ko:
+kernel/drivers/virtio/virtio_pci_modern_dev.ko:
+kernel/drivers/virtio/virtio_pci_legacy_dev.ko:
+kernel/drivers/virtio/virtio_pci.ko: kernel/drivers/virtio/virtio_pci_legacy_dev.ko kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+kernel/net/9p/9pnet.ko:
+kernel/net/9p/9pnet_virtio.ko: kernel/net/9p/9pnet.ko kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+kernel/fs/netfs/netfs.ko:
+kernel/fs/fscache/fscache.ko: kernel/fs/netfs/netfs.ko
+kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko kernel/fs/fscache/fscache.ko kernel/fs/netfs/netfs.ko
+kernel/crypto/crct10dif_common.ko:
+kernel/lib/crc-t10dif.ko: kernel/crypto/crct10dif_common.ko
+kernel/drivers/scsi/scsi_common.ko:
+kernel/drivers/scsi/scsi_mod.ko: kernel/drivers/scsi/scsi_common.ko
+kernel/drivers/scsi/sg.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko
+kernel/drivers/scsi/sd_mod.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko kernel/lib/crc-t10dif.ko kernel/crypto/crct10dif_common.ko
+kernel/drivers/scsi/scsi_debug.ko: kernel/drivers/scsi/scsi_mod.ko kernel/drivers/scsi/scsi_common.ko kernel/lib/crc-t10dif.ko kernel/crypto/crct10dif_common.ko
+`;
+
+describe('the legacy 6.1 kernel', () => {
+  const graph = parseModulesDep(MODULES_DEP_6_1);
+  const legacy = Object.values(PROFILES).filter((p) => p.kernel === 'legacy');
+
+  it('has a profile with one scsi_debug disk', () => {
+    expect(legacy.map((p) => p.name)).toEqual(['legacy']);
+    expect(legacy[0]).toMatchObject({ devices: 1, modules: [{ name: 'scsi_debug' }] });
+  });
+
+  it('loads virtio_pci where it is a module, and only there', () => {
+    expect(baseModules(graph)[0]).toBe('virtio_pci');
+    expect(baseModules(parseModulesDep(MODULES_DEP))).not.toContain('virtio_pci');
+    const init = initScript(graph, legacy);
+    const at = (m: string) => init.indexOf(`insmod /lib/modules/${m}.ko`);
+    expect(at('virtio_pci')).toBeGreaterThan(0);
+    expect(at('virtio_pci')).toBeLessThan(at('9pnet_virtio'));
+    expect(initScript(parseModulesDep(MODULES_DEP), [])).not.toContain('virtio_pci');
+  });
+
+  it("loads scsi_debug's CRC dependencies before it", () => {
+    const init = initScript(graph, legacy);
+    const at = (m: string) => init.indexOf(`insmod /lib/modules/${m}.ko`);
+    expect(at('crct10dif_common')).toBeGreaterThan(0);
+    expect(at('crct10dif_common')).toBeLessThan(at('crc_t10dif'));
+    expect(at('crc_t10dif')).toBeLessThan(at('scsi_debug'));
+    expect(modulesFor(graph, legacy)).toEqual(
+      expect.arrayContaining(['virtio_pci', 'crc_t10dif', 'scsi_debug']),
+    );
   });
 });

@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "queue.h"
 #include "ring.h"
+#include "sgio.h"
 
 namespace scsikit {
 namespace {
@@ -141,6 +142,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SETUP_CQE32", Napi::Number::New(env, IORING_SETUP_CQE32));
   exports.Set("SETUP_SINGLE_ISSUER", Napi::Number::New(env, IORING_SETUP_SINGLE_ISSUER));
   exports.Set("SETUP_COOP_TASKRUN", Napi::Number::New(env, IORING_SETUP_COOP_TASKRUN));
+  RegisterSgio(env, exports);
   return exports;
 }
 

@@ -3,7 +3,7 @@
   "targets": [
     {
       "target_name": "scsikit_uring",
-      "sources": ["addon.cc", "ring.cc", "queue.cc"],
+      "sources": ["addon.cc", "ring.cc", "queue.cc", "sgio.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GNU_SOURCE"],
       "cflags_cc!": ["-fno-exceptions"],

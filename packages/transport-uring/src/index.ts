@@ -10,6 +10,7 @@ export {
   type SyncResult,
   UringRing,
 } from './ring.js';
+export { type SgioOpenOptions, SgioTransport } from './sgio-transport.js';
 export { type DeviceLimits, readDeviceLimits } from './sysfs.js';
 export {
   DEFAULT_RETRY_POLICY,

@@ -16,7 +16,6 @@ import {
   constants,
   fstat,
   open,
-  readdirSync,
   readFileSync,
   readlinkSync,
   realpath,
@@ -42,6 +41,7 @@ import {
   type TransportStats,
 } from '@scsikit/transport';
 import { loadNative, type NativeAddon } from './native.js';
+import { readDeviceLimits } from './sysfs.js';
 
 // ---------------------------------------------------------------------------------------------
 // The native side (native/sgio.h). Declared here until native.ts carries it.
@@ -212,46 +212,42 @@ function readSysfsInt(path: string): number | undefined {
   }
 }
 
-/** Queue depth and transfer limit from sysfs, each undefined when sysfs does not say. */
+/** The node's SCSI address (H:C:T:L): a bsg node is named by it, an sg node links to it. */
+function hctlOf(node: SgioNode): string | undefined {
+  let name: string;
+  try {
+    name = node.version === 4 ? basename(node.sysfs) : basename(readlinkSync(`${node.sysfs}/device`));
+  } catch {
+    return undefined; // no sysfs entry: nothing to read limits from
+  }
+  return /^\d+:\d+:\d+:\d+$/u.test(name) ? name : undefined;
+}
+
+/**
+ * Queue depth and transfer limit from sysfs, each absent when sysfs does not say: the device's
+ * (`readDeviceLimits`, shared with the io_uring transport), else for a device without a block queue
+ * (a tape, an enclosure) its host's max_sectors and sg_tablesize.
+ */
 export function readSysfsLimits(
   node: SgioNode,
   roots: SgioRoots = DEFAULT_ROOTS,
 ): { queueDepth?: number; maxTransferBytes?: number } {
-  const device = `${node.sysfs}/device`;
-  const queueDepth = readSysfsInt(`${device}/queue_depth`);
-  const limits: number[] = [];
-  // A disk's request queue: the passthrough limit is the hardware one (max_sectors_kb is the
-  // filesystem's soft limit) and one segment per page of the user buffer.
-  let blocks: string[] = [];
-  try {
-    blocks = readdirSync(`${device}/block`);
-  } catch {
-    blocks = []; // no block device (e.g. a tape, an enclosure): use the host's limits below
-  }
-  for (const b of blocks.slice(0, 1)) {
-    const kb = readSysfsInt(`${device}/block/${b}/queue/max_hw_sectors_kb`);
-    const segments = readSysfsInt(`${device}/block/${b}/queue/max_segments`);
-    if (kb !== undefined) limits.push(kb * 1024);
-    if (segments !== undefined) limits.push(segments * 4096);
-  }
-  if (limits.length === 0) {
-    let hctl: string | undefined;
-    try {
-      hctl = basename(readlinkSync(device));
-    } catch {
-      hctl = undefined;
-    }
-    const host = /^(\d+):\d+:\d+:\d+$/u.exec(hctl ?? '')?.[1];
-    if (host !== undefined) {
-      const sectors = readSysfsInt(`${roots.sys}/class/scsi_host/host${host}/max_sectors`);
-      const segments = readSysfsInt(`${roots.sys}/class/scsi_host/host${host}/sg_tablesize`);
-      if (sectors !== undefined) limits.push(sectors * 512);
-      if (segments !== undefined) limits.push(segments * 4096);
-    }
+  const hctl = hctlOf(node);
+  if (hctl === undefined) return {};
+  const device = readDeviceLimits(hctl, roots.sys);
+  let maxTransferBytes = device.maxTransferBytes;
+  if (maxTransferBytes === undefined) {
+    const host = `${roots.sys}/class/scsi_host/host${hctl.split(':')[0]}`;
+    const sectors = readSysfsInt(`${host}/max_sectors`);
+    const segments = readSysfsInt(`${host}/sg_tablesize`);
+    const known = [sectors === undefined ? 0 : sectors * 512, segments === undefined ? 0 : segments * 4096];
+    if (known.some((n) => n > 0)) maxTransferBytes = Math.min(...known.filter((n) => n > 0));
   }
   const out: { queueDepth?: number; maxTransferBytes?: number } = {};
-  if (queueDepth !== undefined) out.queueDepth = queueDepth;
-  if (limits.length > 0) out.maxTransferBytes = Math.max(4096, Math.min(...limits, 0x7fff_f000));
+  if (device.queueDepth !== undefined && device.queueDepth > 0) out.queueDepth = device.queueDepth;
+  if (maxTransferBytes !== undefined && maxTransferBytes > 0) {
+    out.maxTransferBytes = Math.min(Math.max(4096, maxTransferBytes), 0x7fff_f000);
+  }
   return out;
 }
 
@@ -550,7 +546,8 @@ export class SgioTransport implements Transport {
         driverStatus: result.driverStatus & 0xff,
         sense: job.sense.slice(0, senseLength),
         residual,
-        data: job.direction === DIRECTION.in ? receivedView(job.buffer, residual) : new Uint8Array(0),
+        // `in`: a view of the destination even for a zero-length transfer (sent without a data phase).
+        data: job.cmd.direction === 'in' ? receivedView(job.buffer, residual) : new Uint8Array(0),
         latencyNs: Number(end - job.start),
       });
       if (resolved) this.#completed++;

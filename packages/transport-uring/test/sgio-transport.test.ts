@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
+  existsSync,
   fstatSync,
   mkdirSync,
   mkdtempSync,
@@ -10,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   DeviceGoneError,
@@ -18,12 +19,13 @@ import {
   OutcomeUnknownError,
   type ScsiCommand,
   SyscallError,
+  type Transport,
   TransportAbortedError,
   TransportClosedError,
   TransportError,
   TransportTimeoutError,
 } from '@scsikit/transport';
-import { describeTransportConformance } from '@scsikit/transport/conformance';
+import { assertResultInvariants, describeTransportConformance } from '@scsikit/transport/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadSgioBinding,
@@ -317,6 +319,10 @@ describe('open() against a temporary /dev and /sys', () => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'dev'), `${dev}\n`);
       symlinkSync(deviceDir, join(dir, 'device'));
+      // …/class/scsi_device/H:C:T:L/device, where the shared limits reader looks.
+      const scsiDevice = join(roots.sys, 'class', 'scsi_device', basename(deviceDir));
+      mkdirSync(scsiDevice, { recursive: true });
+      if (!existsSync(join(scsiDevice, 'device'))) symlinkSync(deviceDir, join(scsiDevice, 'device'));
     };
     // sg0: a disk: 32 tags, 32767 KiB hardware limit, 128 segments → 512 KiB.
     node(
@@ -394,7 +400,7 @@ describe('open() against a temporary /dev and /sys', () => {
       queueDepth: Math.min(16, threadpoolSize()),
     });
     expect(sg0.version).toBe(3);
-    expect(sg0.pool).toBeUndefined();
+    expect((sg0 as Transport).pool).toBeUndefined();
     await sg0.close();
     const sg1 = await openSgioTransport(join(roots.dev, 'sg1'), { write: true }, roots, held);
     expect(sg1.capabilities).toMatchObject({ maxTransferBytes: 1024 * 1024, queueDepth: 2 });
@@ -623,13 +629,21 @@ describe('SgioTransport with a scripted binding', () => {
     expect((await p2).residual).toBe(0);
   });
 
-  it('a zero-length transfer has no data phase', async () => {
+  it('a zero-length transfer has no data phase; data is still a view of the destination', async () => {
     const b = new HeldBinding();
     const { t } = transport(b);
     const p = t.execute({ cdb: new Uint8Array([0x12, 0, 0, 0, 0, 0]), direction: 'in', transferLength: 0 });
     expect(b.calls[0]).toMatchObject({ direction: 0, data: null });
     b.calls[0]!.callback(null, ok());
     expect((await p).data.length).toBe(0);
+    const dest = new Uint8Array(new ArrayBuffer(64), 8, 16);
+    const cmd: ScsiCommand = { cdb: new Uint8Array(6), direction: 'in', data: dest, transferLength: 0 };
+    const p2 = t.execute(cmd);
+    expect(b.calls[1]).toMatchObject({ direction: 0, data: null });
+    b.calls[1]!.callback(null, ok());
+    const r = await p2;
+    assertResultInvariants(cmd, r);
+    expect(r.data.buffer).toBe(dest.buffer);
   });
 
   it('keeps at most queueDepth in flight and dispatches high, then normal, then low, each FIFO', async () => {
