@@ -2,7 +2,7 @@
 //   pnpm lab run -- node --import tsx packages/transport-uring/bench/transport-bench.ts
 // INQUIRY at batch 1 and 64, 4 KiB random reads at QD 1 and 32 with and without fixed buffers,
 // and the per-device depth cap against the kernel's io-wq punt (device queue_depth 16, 128 issued).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readLabManifest } from '@scsikit/lab';
 import type { ScsiCommand, Transport } from '@scsikit/transport';
 import { UringTransport } from '../src/index.js';
@@ -70,8 +70,11 @@ const rand = (i: number) => (((i * 2654435761) >>> 0) % (blocks / 8)) * 8;
   await t.close();
 }
 
-// The depth cap: the device advertises 16 tags; 128 commands are issued at once.
+// The depth cap: the host has 16 tags (scsi_debug max_queue) and the device says so; 128 are issued.
 const qdPath = `/sys/class/scsi_device/${device.hctl}/device/queue_depth`;
+const maxQueuePath = '/sys/bus/pseudo/drivers/scsi_debug/max_queue';
+const maxQueueBefore = readFileSync(maxQueuePath, 'utf8').trim();
+writeFileSync(maxQueuePath, '16');
 writeFileSync(qdPath, '16');
 try {
   const bufs = Array.from({ length: 128 }, () => new Uint8Array(4096));
@@ -88,6 +91,7 @@ try {
   ]);
   await uncapped.close();
 } finally {
+  writeFileSync(maxQueuePath, maxQueueBefore);
   writeFileSync(qdPath, String(device.queueDepth));
 }
 

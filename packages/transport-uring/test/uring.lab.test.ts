@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { readLabManifest } from '@scsikit/lab';
-import type { ScsiCommand } from '@scsikit/transport';
+import { PROFILES, readLabManifest } from '@scsikit/lab';
+import { type ScsiCommand, SyscallError } from '@scsikit/transport';
 import { describeTransportConformance } from '@scsikit/transport/conformance';
+import { describe, expect, it } from 'vitest';
 import { UringTransport } from '../src/index.js';
 
 // The conformance suite over IORING_OP_URING_CMD, on the first device of whatever profile booted.
