@@ -57,6 +57,16 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     modules: [{ name: 'scsi_debug', params: ['dev_size_mb=256', ...SD_BASE] }],
     devices: 1,
   },
+  shallow: {
+    name: 'shallow',
+    description:
+      'one scsi_debug disk with only 16 tags (max_queue=16): the per-device depth cap against the io-wq punt',
+    kernel: 'current',
+    modules: [
+      { name: 'scsi_debug', params: ['dev_size_mb=256', 'delay=0', 'max_queue=16', 'submit_queues=2'] },
+    ],
+    devices: 1,
+  },
   multi: {
     name: 'multi',
     description: 'four scsi_debug LUNs: 2 targets × 2 LUNs, 64 MiB each',
