@@ -20,12 +20,15 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   fi
 fi
 
-# System packages: the addon links Debian's liburing; node-gyp needs make, g++ and python3.
+# System packages: the addon links Debian's liburing; node-gyp needs make, g++ and python3;
+# the cdb differential tests run sg3_utils.
 need=()
 [ -f /usr/include/liburing.h ] || need+=(liburing-dev)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# sg3_utils: the differential tests of packages/cdb compare our CDBs and decoders with its utilities.
+command -v sg_inq >/dev/null 2>&1 || need+=(sg3-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "installing ${need[*]} with apt-get"
