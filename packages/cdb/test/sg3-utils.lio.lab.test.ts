@@ -7,6 +7,7 @@ defineSg3LabSuite('lio', {
   vpdPages: [0x00, 0x80, 0x83, 0x86, 0xb0, 0xb1, 0xb2],
   rsoc: true,
   logPages: [],
-  getLbaStatus: true,
+  // Observed in the lab: LIO fileio answers GET LBA STATUS with ILLEGAL REQUEST, INVALID FIELD IN CDB.
+  getLbaStatus: false,
   persistentReservations: true,
 });
