@@ -13,7 +13,7 @@ function readNumber(path: string): number | undefined {
 export interface DeviceLimits {
   /** The device's tag depth: more in flight makes the kernel punt to blocking io-wq workers. */
   readonly queueDepth: number | undefined;
-  /** Largest passthrough transfer: max_hw_sectors_kb, capped by max_segments × 4 KiB (LAB.md). */
+  /** Largest passthrough transfer: max_hw_sectors_kb, capped by (max_segments − 1) × 4 KiB (LAB.md). */
   readonly maxTransferBytes: number | undefined;
 }
 
@@ -30,7 +30,9 @@ export function readDeviceLimits(hctl: string, sysRoot = '/sys'): DeviceLimits {
       const segments = readNumber(join(q, 'max_segments'));
       const limits = [
         hwKb === undefined ? undefined : hwKb * 1024,
-        segments === undefined ? undefined : segments * 4096,
+        // A caller's buffer need not be page-aligned, so it may span one page more than its length;
+        // one segment per page, and one past max_segments makes the kernel refuse with -EINVAL.
+        segments === undefined ? undefined : Math.max(1, segments - 1) * 4096,
       ];
       const known = limits.filter((x): x is number => x !== undefined);
       if (known.length > 0) maxTransferBytes = Math.min(...known);

@@ -1,0 +1,71 @@
+/**
+ * @scsikit/core: open SCSI devices and drive them with typed commands — read-only guard, retries,
+ * typed errors with decoded sense, sysfs discovery, diagnostics_channel events.
+ */
+export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
+export { AtaCommands } from './commands/ata.js';
+export {
+  type FormatUnitOptions,
+  LongOperation,
+  type LongOperationOptions,
+  type SanitizeOptions,
+} from './commands/long-ops.js';
+export { PersistentReservations } from './commands/pr.js';
+export { type ReportZonesOptions, ZonedCommands, type ZoneSelector } from './commands/zoned.js';
+export {
+  type CachingPageState,
+  type Capacity,
+  type CommandOptions,
+  Device,
+  type ExecuteOptions,
+  type ModeSenseOptions,
+  type ReadCapacityOptions,
+  type ReadOptions,
+  type WriteOptions,
+  type WriteSameOptions,
+} from './device.js';
+export {
+  CHANNELS,
+  type CommandCompleteMessage,
+  type CommandErrorMessage,
+  type CommandRetryMessage,
+  type CommandStartMessage,
+  type DeviceStats,
+  type LatencySummary,
+  type TransportFallbackMessage,
+} from './diagnostics.js';
+export {
+  compareHctl,
+  type DeviceTransportInfo,
+  type DiscoveryOptions,
+  listDevices,
+  readDeviceInfo,
+  type ScsiDeviceInfo,
+} from './discovery.js';
+export {
+  AbortError,
+  CheckConditionError,
+  ClosedError,
+  DeviceGoneError,
+  HostError,
+  InvalidArgumentError,
+  mapTransportError,
+  PermissionError,
+  ScsiError,
+  type ScsiErrorCode,
+  ScsiErrorCodes,
+  type ScsiErrorOptions,
+  ScsiStatusError,
+  TimeoutError,
+  TransportFailureError,
+} from './errors.js';
+export { openDevice } from './open.js';
+export { type OpenOptions, OpenOptionsSchema, resolveOpenOptions, type TransportChoice } from './options.js';
+export { type DeviceTarget, resolveTarget } from './resolve.js';
+export {
+  DEFAULT_RETRY_ON,
+  DEFAULT_RETRY_POLICY,
+  matchRetry,
+  type RetryCondition,
+  type RetryPolicy,
+} from './retry.js';
