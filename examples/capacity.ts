@@ -1,30 +1,26 @@
 // Read the capacity (READ CAPACITY(16)) and the block limits the device reports (VPD B0h).
-import { buildInquiry, buildReadCapacity16, decodeBlockLimits, decodeReadCapacity16 } from '@scsikit/cdb';
-import { expectGood, isMain, openSession, type Session } from './device.js';
+import { type Device, openDevice } from '@scsikit/core';
+import { deviceTarget, isMain } from './device.js';
 
-export function capacity(s: Session): { lastLba: bigint; blockLength: number } {
-  const r = s.send(buildReadCapacity16());
-  expectGood('READ CAPACITY(16)', r);
-  const cap = decodeReadCapacity16(r.data);
-  const mib = cap.capacityBytes / 1048576n;
+export async function capacity(dev: Device): Promise<void> {
+  const cap = await dev.readCapacity({ use16: true });
   console.log(`  last LBA         ${cap.lastLba}`);
-  console.log(`  block length     ${cap.blockLength} bytes (physical ${cap.physicalBlockLength})`);
-  console.log(`  capacity         ${cap.capacityBytes} bytes (${mib} MiB)`);
-  console.log(`  thin (LBPME)     ${cap.lbpme}, unmapped reads zero (LBPRZ) ${cap.lbprz}`);
-  const bl = s.send(buildInquiry({ evpd: true, pageCode: 0xb0 }));
-  if (bl.status === 0) {
-    const limits = decodeBlockLimits(bl.data);
-    console.log(`  max transfer     ${limits.maximumTransferLength ?? 'not reported'} blocks`);
-    console.log(`  max unmap LBAs   ${limits.maximumUnmapLbaCount ?? 'not reported'}`);
+  console.log(
+    `  block length     ${cap.blockLength} bytes (physical ${cap.physicalBlockLength ?? cap.blockLength})`,
+  );
+  console.log(`  capacity         ${cap.capacityBytes} bytes (${cap.capacityBytes / 1048576n} MiB)`);
+  console.log(`  thin (LBPME)     ${cap.lbpme ?? false}`);
+  if ((await dev.supportedVpdPages()).includes(0xb0)) {
+    const limits = await dev.blockLimits();
+    console.log(`  max transfer     ${limits.maximumTransferLength ?? 'not reported'} blocks (device)`);
   }
-  return { lastLba: cap.lastLba, blockLength: cap.blockLength };
+  console.log(
+    `  max transfer     ${dev.transport.capabilities.maxTransferBytes} bytes (this path, from sysfs)`,
+  );
+  console.log(`  queue depth      ${dev.transport.capabilities.queueDepth}`);
 }
 
 if (isMain(import.meta.url)) {
-  const s = openSession();
-  try {
-    capacity(s);
-  } finally {
-    s.close();
-  }
+  await using dev = await openDevice(deviceTarget());
+  await capacity(dev);
 }

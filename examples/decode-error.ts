@@ -1,37 +1,32 @@
-// Decode a device's error: READ(16) past the last LBA ends in CHECK CONDITION; the sense data says why.
-import {
-  buildRead16,
-  buildReadCapacity16,
-  decodeReadCapacity16,
-  decodeSense,
-  samStatusName,
-  senseSummary,
-} from '@scsikit/cdb';
-import { isMain, openSession, type Session } from './device.js';
+// Errors you can switch on: READ past the end is a CheckConditionError with the decoded sense;
+// a WRITE on a device opened read-only never reaches the kernel.
+import { CheckConditionError, type Device, openDevice, PermissionError } from '@scsikit/core';
+import { deviceTarget, hex, isMain } from './device.js';
 
-export function decodeError(s: Session): void {
-  const cap = decodeReadCapacity16(s.send(buildReadCapacity16()).data);
+export async function decodeError(dev: Device): Promise<void> {
+  const cap = await dev.readCapacity();
   const lba = cap.lastLba + 1000n;
-  const r = s.send(buildRead16({ lba, blocks: 1, blockLength: cap.blockLength }));
-  console.log(`  READ(16) at LBA ${lba} (last is ${cap.lastLba})`);
-  console.log(
-    `  status       0x${r.status.toString(16).padStart(2, '0')} ${samStatusName(r.status)}, host 0x${r.hostStatus.toString(16)}, driver 0x${r.driverStatus.toString(16)}`,
-  );
-  if (r.sense.length === 0) throw new Error('expected sense data with the CHECK CONDITION');
-  const sense = decodeSense(r.sense);
-  if (sense.format === 'vendor') throw new Error('the device answered in a vendor-specific sense format');
-  console.log(`  sense        ${[...r.sense].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`);
-  console.log(
-    `  decoded      ${sense.format} format, key ${sense.senseKey} ${sense.senseKeyName}, ASC ${sense.asc.toString(16)}h ASCQ ${sense.ascq.toString(16)}h`,
-  );
-  console.log(`  meaning      ${senseSummary(sense)}`);
+  try {
+    await dev.read(lba, 1);
+    throw new Error(`a read at LBA ${lba} past the last LBA ${cap.lastLba} succeeded`);
+  } catch (e) {
+    if (!(e instanceof CheckConditionError)) throw e;
+    console.log(`  ${e.name} (${e.code}): ${e.message}`);
+    console.log(`  sense        ${hex(e.sense.raw, 32)}`);
+    console.log(
+      `  decoded      key ${e.senseKey} ${e.senseKeyName}, ASC ${e.asc.toString(16)}h ASCQ ${e.ascq.toString(16)}h: ${e.description}`,
+    );
+  }
+  try {
+    await dev.write(0, 1, new Uint8Array(cap.blockLength));
+    throw new Error('a write on a read-only open succeeded');
+  } catch (e) {
+    if (!(e instanceof PermissionError)) throw e;
+    console.log(`  ${e.name} (${e.code}): ${e.message}`);
+  }
 }
 
 if (isMain(import.meta.url)) {
-  const s = openSession();
-  try {
-    decodeError(s);
-  } finally {
-    s.close();
-  }
+  await using dev = await openDevice(deviceTarget());
+  await decodeError(dev);
 }

@@ -1,17 +1,9 @@
-// Identify a device: standard INQUIRY, the unit serial number and the device identification VPD page.
-import {
-  buildInquiry,
-  decodeDeviceIdentification,
-  decodeStandardInquiry,
-  decodeSupportedVpdPages,
-  decodeUnitSerialNumber,
-} from '@scsikit/cdb';
-import { expectGood, isMain, openSession, type Session } from './device.js';
+// Identify a device: standard INQUIRY, the VPD pages it lists, its serial number and designators.
+import { type Device, openDevice } from '@scsikit/core';
+import { deviceTarget, isMain } from './device.js';
 
-export function identify(s: Session): void {
-  const std = s.send(buildInquiry());
-  expectGood('INQUIRY', std);
-  const inq = decodeStandardInquiry(std.data);
+export async function identify(dev: Device): Promise<void> {
+  const inq = await dev.inquiry();
   console.log(`  vendor       ${inq.vendor ?? '?'}`);
   console.log(`  product      ${inq.product ?? '?'}`);
   console.log(`  revision     ${inq.revision ?? '?'}`);
@@ -21,30 +13,18 @@ export function identify(s: Session): void {
   console.log(
     `  SPC version  0x${inq.version.toString(16)}, cmdque=${inq.cmdque}, tpgs=${inq.tpgs}, protect=${inq.protect}`,
   );
-
-  const pages = s.send(buildInquiry({ evpd: true, pageCode: 0x00 }));
-  expectGood('INQUIRY VPD 00h', pages);
-  const supported = decodeSupportedVpdPages(pages.data).supportedPages;
-  console.log(`  VPD pages    ${supported.map((p) => p.toString(16).padStart(2, '0')).join(' ')}`);
-  if (supported.includes(0x80)) {
-    const sn = s.send(buildInquiry({ evpd: true, pageCode: 0x80 }));
-    expectGood('INQUIRY VPD 80h', sn);
-    console.log(`  serial       ${decodeUnitSerialNumber(sn.data).productSerialNumber}`);
-  }
-  if (supported.includes(0x83)) {
-    const id = s.send(buildInquiry({ evpd: true, pageCode: 0x83 }));
-    expectGood('INQUIRY VPD 83h', id);
-    for (const d of decodeDeviceIdentification(id.data).designators) {
+  const pages = await dev.supportedVpdPages();
+  console.log(`  VPD pages    ${pages.map((p) => p.toString(16).padStart(2, '0')).join(' ')}`);
+  if (pages.includes(0x80))
+    console.log(`  serial       ${(await dev.unitSerialNumber()).productSerialNumber}`);
+  if (pages.includes(0x83)) {
+    for (const d of (await dev.deviceIdentification()).designators) {
       console.log(`  designator   ${d.associationName}: ${d.designatorTypeName} ${d.canonical}`);
     }
   }
 }
 
 if (isMain(import.meta.url)) {
-  const s = openSession();
-  try {
-    identify(s);
-  } finally {
-    s.close();
-  }
+  await using dev = await openDevice(deviceTarget());
+  await identify(dev);
 }

@@ -1,29 +1,31 @@
 // The README's main job: every example, in order, against one device (the lab's default disk).
-import { readLabManifest } from '@scsikit/lab';
+import { openDevice } from '@scsikit/core';
+import { NopQueue } from '@scsikit/transport-uring';
 import { capacity } from './capacity.js';
 import { decodeError } from './decode-error.js';
-import { devicePath, openSession, type Session } from './device.js';
+import { deviceTarget } from './device.js';
 import { identify } from './identify.js';
 import { readBlocks } from './read-blocks.js';
 
-const examples: ReadonlyArray<[string, (s: Session) => unknown]> = [
-  ['identify the device (INQUIRY, VPD 80h/83h)', identify],
-  ['capacity and block limits (READ CAPACITY(16), VPD B0h)', capacity],
-  ['reads through io_uring (READ(16) over IORING_OP_URING_CMD)', readBlocks],
-  ['a decoded error (READ(16) past the end)', decodeError],
-];
-
-const path = devicePath();
-const s = openSession(path);
-try {
-  const kernel = process.env.SCSIKIT_LAB === '1' ? `, kernel ${readLabManifest().kernel}` : '';
-  console.log(
-    `scsikit examples on ${path}${kernel}; ring flags 0x${s.ring.flags.toString(16)}, ${s.ring.sqEntries} entries`,
-  );
-  for (const [title, run] of examples) {
-    console.log(`\n▸ ${title}`);
-    run(s);
-  }
-} finally {
-  s.close();
+const target = deviceTarget();
+await using dev = await openDevice(target);
+console.log(`scsikit examples on ${target} (${dev.info?.bsg ?? ''}, ${dev.transport.kind} transport)`);
+for (const [title, run] of [
+  ['identify the device (INQUIRY, VPD 00h/80h/83h)', identify],
+  ['capacity and limits (READ CAPACITY(16), VPD B0h, sysfs)', capacity],
+  ['reads through io_uring (READ over IORING_OP_URING_CMD)', readBlocks],
+  ['errors you can switch on (past the end; write on a read-only open)', decodeError],
+] as const) {
+  console.log(`\n▸ ${title}`);
+  await run(dev);
 }
+
+// The same ring path on NOPs: what JS + native cost per command without a device.
+const q = new NopQueue(64);
+const n = 20_000;
+const t0 = performance.now();
+for (let i = 0; i < n; i += 32) await Promise.all(Array.from({ length: 32 }, () => q.nop()));
+q.close();
+console.log(
+  `\n▸ the ring on NOPs: ${((n / (performance.now() - t0)) * 1000).toFixed(0)} commands/s through the JS API, batches of 32`,
+);
