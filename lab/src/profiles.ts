@@ -115,7 +115,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       '-drive',
       `file=${join(runDir, 'qemu-disk.img')},if=none,id=d0,format=raw,cache=unsafe`,
       '-device',
-      'scsi-hd,drive=d0,bus=vs0.0,serial=scsikit-qemu0',
+      'scsi-hd,drive=d0,bus=vs0.0,serial=scsikit-qemu0,wwn=0x5000c50015ea71ac',
     ],
   },
   lio: {
