@@ -22,12 +22,31 @@ function dropNextModeSense(): ScsiCommand {
   return MODE_SENSE_6;
 }
 
-describeTransportConformance(`io_uring on ${device.kind} (${manifest.profile})`, {
-  open: async () =>
-    UringTransport.open(device.bsg, {
-      fixedBuffers: { count: 8, size: 64 * 1024 },
-      retry: { maxBusyRetries: 0 },
-    }),
-  ...(device.kind === 'scsi_debug' ? { stuckCommand: dropNextModeSense } : {}),
-  timeScale: 10,
-});
+if (PROFILES[manifest.profile]?.kernel === 'legacy') {
+  // Before Linux 7.1 bsg has no uring_cmd handler: the kernel refuses in the CQE, never at submit.
+  describe('io_uring on a kernel without the BSG passthrough', () => {
+    it('rejects with a SyscallError carrying -EOPNOTSUPP, the signal to fall back to SG_IO', async () => {
+      const t = UringTransport.open(device.bsg);
+      try {
+        const err = await t.execute(MODE_SENSE_6).then(
+          () => expect.fail('io_uring BSG passthrough must not work on this kernel'),
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(SyscallError);
+        expect((err as SyscallError).errno).toBe(-95);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+} else {
+  describeTransportConformance(`io_uring on ${device.kind} (${manifest.profile})`, {
+    open: async () =>
+      UringTransport.open(device.bsg, {
+        fixedBuffers: { count: 8, size: 64 * 1024 },
+        retry: { maxBusyRetries: 0 },
+      }),
+    ...(device.kind === 'scsi_debug' ? { stuckCommand: dropNextModeSense } : {}),
+    timeScale: 10,
+  });
+}
