@@ -10,7 +10,7 @@ import * as uring from '@scsikit/transport-uring';
 import { Device } from './device.js';
 import { channels, log } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
-import { InvalidArgumentError, mapTransportError, TransportFailureError } from './errors.js';
+import { InvalidArgumentError, mapTransportError } from './errors.js';
 import { type OpenOptions, type ResolvedOpenOptions, resolveOpenOptions } from './options.js';
 import { type DeviceTarget, resolveTarget } from './resolve.js';
 

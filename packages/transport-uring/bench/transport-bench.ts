@@ -38,7 +38,10 @@ async function run(
   const worker = async (w: number) => {
     let i = w;
     while (performance.now() < end) {
-      const cmds = Array.from({ length: batch }, () => make((i += depth)));
+      const cmds = Array.from({ length: batch }, () => {
+        i += depth;
+        return make(i);
+      });
       const rs = await Promise.all(cmds.map((c) => t.execute(c)));
       for (const r of rs) if (r.status !== 0) throw new Error(`status ${r.status}`);
       done += batch;

@@ -350,7 +350,11 @@ export const conformanceChecks = {
     const reason = new Error('user pressed ^C');
     // The kernel cannot cancel it: a dropped command holds the device until its own timeout, then the
     // SCSI error handler stalls the whole host. 8 s outlasts this check and keeps later ones unharmed.
-    const pending = executeNoThrow(t, { ...base, timeoutMs: STUCK_KERNEL_TIMEOUT_MS, signal: controller.signal });
+    const pending = executeNoThrow(t, {
+      ...base,
+      timeoutMs: STUCK_KERNEL_TIMEOUT_MS,
+      signal: controller.signal,
+    });
     await new Promise((r) => setTimeout(r, 50));
     controller.abort(reason);
     const s = await settlesWithin(pending, 500 * timeScale);
