@@ -121,7 +121,7 @@ export interface SgioOpenOptions {
   readonly queueDepth?: number;
   /**
    * Largest transfer accepted, in bytes.
-   * @default from sysfs: min(max_hw_sectors_kb × 1024, max_segments × 4096), else 512 KiB
+   * @default from sysfs: min(max_hw_sectors_kb × 1024, (max_segments − 1) × 4096), else 512 KiB
    */
   readonly maxTransferBytes?: number;
 }
@@ -240,7 +240,11 @@ export function readSysfsLimits(
     const host = `${roots.sys}/class/scsi_host/host${hctl.split(':')[0]}`;
     const sectors = readSysfsInt(`${host}/max_sectors`);
     const segments = readSysfsInt(`${host}/sg_tablesize`);
-    const known = [sectors === undefined ? 0 : sectors * 512, segments === undefined ? 0 : segments * 4096];
+    // One segment of slack: an unaligned buffer spans one page more than its length (see sysfs.ts).
+    const known = [
+      sectors === undefined ? 0 : sectors * 512,
+      segments === undefined ? 0 : Math.max(1, segments - 1) * 4096,
+    ];
     if (known.some((n) => n > 0)) maxTransferBytes = Math.min(...known.filter((n) => n > 0));
   }
   const out: { queueDepth?: number; maxTransferBytes?: number } = {};

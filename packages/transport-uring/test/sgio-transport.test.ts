@@ -335,7 +335,7 @@ describe('open() against a temporary /dev and /sys', () => {
         'block/sdz/queue/max_segments': '128\n',
       }),
     );
-    // sg1: no block device: the host's limits (4 MiB max_sectors, 256 segments → 1 MiB), 2 tags.
+    // sg1: no block device: the host's limits (4 MiB max_sectors, 256 segments → 255 pages), 2 tags.
     node('scsi_generic', 'sg1', '1:3', device('1:0:0:0', { queue_depth: '2\n' }));
     mkdirSync(join(roots.sys, 'class', 'scsi_host', 'host1'), { recursive: true });
     writeFileSync(join(roots.sys, 'class', 'scsi_host', 'host1', 'max_sectors'), '8192\n');
@@ -396,14 +396,15 @@ describe('open() against a temporary /dev and /sys', () => {
     expect(sg0.capabilities).toEqual({
       kind: 'sgio',
       fixedBuffers: false,
-      maxTransferBytes: 512 * 1024,
+      // 128 segments, less one for an unaligned buffer's extra page.
+      maxTransferBytes: 127 * 4096,
       queueDepth: Math.min(16, threadpoolSize()),
     });
     expect(sg0.version).toBe(3);
     expect((sg0 as Transport).pool).toBeUndefined();
     await sg0.close();
     const sg1 = await openSgioTransport(join(roots.dev, 'sg1'), { write: true }, roots, held);
-    expect(sg1.capabilities).toMatchObject({ maxTransferBytes: 1024 * 1024, queueDepth: 2 });
+    expect(sg1.capabilities).toMatchObject({ maxTransferBytes: 255 * 4096, queueDepth: 2 });
     await sg1.close();
     const bsg = await openSgioTransport(join(roots.dev, 'bsg', '2:0:0:0'), {}, roots, held);
     expect(bsg.version).toBe(4);
