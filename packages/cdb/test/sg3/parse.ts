@@ -56,9 +56,12 @@ export function parseColonLines(text: string): Map<string, string> {
   return map;
 }
 
-/** The leading number of a value such as `4096 blocks`, `0x10000 blocks [..]`, `2 (thin provisioned)`. */
+/**
+ * The leading number of a value such as `4096 blocks`, `0x10000 blocks [..]`, `2 (thin provisioned)`.
+ * sg3_utils prints an all-ones ("no limit") field as `-1 [unbounded]`: that is -1n here.
+ */
 export function leadingNumber(value: string | undefined): bigint {
-  const m = /^(0x[0-9a-fA-F]+|\d+)/u.exec(value?.trim() ?? '');
+  const m = /^(0x[0-9a-fA-F]+|-1|\d+)/u.exec(value?.trim() ?? '');
   if (m === null) throw new Error(`no number at the start of "${value}"`);
   return BigInt(m[1] ?? '');
 }
