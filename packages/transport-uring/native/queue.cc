@@ -265,15 +265,11 @@ uint32_t QueueWrap::Drain() {
 }
 
 void QueueWrap::Deliver(Napi::Env env, uint32_t count) {
-  in_deliver_ = true;
   try {
     on_complete_.MakeCallback(Value(), {Napi::Number::New(env, count)});
   } catch (const Napi::Error& e) {
-    in_deliver_ = false;
     napi_fatal_exception(env, e.Value());
-    return;
   }
-  in_deliver_ = false;
 }
 
 void QueueWrap::OnPoll(uv_poll_t* handle, int status, int) {

@@ -76,7 +76,6 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   std::vector<Napi::Reference<Napi::Value>> registered_;  // fixed-buffer ArrayBuffers
   bool buffers_registered_ = false;
   napi_env env_ = nullptr;
-  bool in_deliver_ = false;
 };
 
 }  // namespace scsikit

@@ -203,15 +203,6 @@ export function parseSgioPath(path: string, roots: SgioRoots = DEFAULT_ROOTS): S
   return undefined;
 }
 
-function readSysfsInt(path: string): number | undefined {
-  try {
-    const n = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
-    return Number.isFinite(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined; // absent attribute: the caller falls back
-  }
-}
-
 /** The node's SCSI address (H:C:T:L): a bsg node is named by it, an sg node links to it. */
 function hctlOf(node: SgioNode): string | undefined {
   let name: string;
@@ -224,9 +215,8 @@ function hctlOf(node: SgioNode): string | undefined {
 }
 
 /**
- * Queue depth and transfer limit from sysfs, each absent when sysfs does not say: the device's
- * (`readDeviceLimits`, shared with the io_uring transport), else for a device without a block queue
- * (a tape, an enclosure) its host's max_sectors and sg_tablesize.
+ * Queue depth and transfer limit from sysfs (`readDeviceLimits`, shared with the io_uring
+ * transport), each absent when sysfs does not say.
  */
 export function readSysfsLimits(
   node: SgioNode,
@@ -235,18 +225,7 @@ export function readSysfsLimits(
   const hctl = hctlOf(node);
   if (hctl === undefined) return {};
   const device = readDeviceLimits(hctl, roots.sys);
-  let maxTransferBytes = device.maxTransferBytes;
-  if (maxTransferBytes === undefined) {
-    const host = `${roots.sys}/class/scsi_host/host${hctl.split(':')[0]}`;
-    const sectors = readSysfsInt(`${host}/max_sectors`);
-    const segments = readSysfsInt(`${host}/sg_tablesize`);
-    // One segment of slack: an unaligned buffer spans one page more than its length (see sysfs.ts).
-    const known = [
-      sectors === undefined ? 0 : sectors * 512,
-      segments === undefined ? 0 : Math.max(1, segments - 1) * 4096,
-    ];
-    if (known.some((n) => n > 0)) maxTransferBytes = Math.min(...known.filter((n) => n > 0));
-  }
+  const maxTransferBytes = device.maxTransferBytes;
   const out: { queueDepth?: number; maxTransferBytes?: number } = {};
   if (device.queueDepth !== undefined && device.queueDepth > 0) out.queueDepth = device.queueDepth;
   if (maxTransferBytes !== undefined && maxTransferBytes > 0) {
