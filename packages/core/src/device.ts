@@ -257,6 +257,8 @@ export class Device implements AsyncDisposable {
   #capacity: Capacity | undefined;
   #blockLimits: BlockLimitsVpd | null | undefined;
   #lbp: LogicalBlockProvisioningVpd | null | undefined;
+  /** DPOFUA and WCE from the caching page, read the first time DPO/FUA is asked for. */
+  #cacheMode: { readonly dpofua: boolean; readonly wce: boolean } | null | undefined;
   #vpdPages: readonly number[] | null | undefined;
   /** null: the device does not support REPORT SUPPORTED OPERATION CODES. */
   #opcodes: SupportedOpcodesAll | null | undefined;
@@ -500,7 +502,10 @@ export class Device implements AsyncDisposable {
       this.#blockLimits = undefined;
       this.#lbp = undefined;
     }
-    if (asc === 0x29 || (asc === 0x2a && ascq === 0x01)) this.#modeSense6 = false;
+    if (asc === 0x29 || (asc === 0x2a && ascq === 0x01)) {
+      this.#modeSense6 = false;
+      this.#cacheMode = undefined;
+    }
     if (asc === 0x3f) {
       this.#capacity = undefined;
       this.#blockLimits = undefined;
@@ -508,6 +513,7 @@ export class Device implements AsyncDisposable {
       this.#vpdPages = undefined;
       this.#opcodes = undefined;
       this.#inquiry = undefined;
+      this.#cacheMode = undefined;
     }
   }
 
@@ -760,6 +766,7 @@ export class Device implements AsyncDisposable {
       }
       throw e;
     }
+    this.#cacheMode = undefined;
     await this.modeSelect([page], options);
   }
 
@@ -894,6 +901,7 @@ export class Device implements AsyncDisposable {
     const start = checkLba(lba);
     checkBlocks(blocks);
     const { blockLength, maxBlocks } = await this.#ioInfo(options);
+    const { dpo, fua } = await this.#dpoFua(options);
     const total = blocks * blockLength;
     const into = options.into ?? new Uint8Array(total);
     if (into.length < total) {
@@ -907,13 +915,7 @@ export class Device implements AsyncDisposable {
       const n = Math.min(maxBlocks, blocks - done);
       const at = start + BigInt(done);
       const spec = buildRead(
-        {
-          lba: at,
-          blocks: n,
-          blockLength,
-          ...(options.fua === true ? { fua: true } : {}),
-          ...(options.dpo === true ? { dpo: true } : {}),
-        },
+        { lba: at, blocks: n, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
         { size: this.#rwSize(at, n, true) },
       );
       jobs.push(
@@ -944,18 +946,13 @@ export class Device implements AsyncDisposable {
         `Expected \`data\` to be ${blocks * blockLength} bytes (${blocks} × ${blockLength}), got ${data instanceof Uint8Array ? data.length : typeof data}`,
       );
     }
+    const { dpo, fua, flushAfter } = await this.#dpoFua(options);
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
       const at = start + BigInt(done);
       const spec = buildWrite(
-        {
-          lba: at,
-          blocks: n,
-          blockLength,
-          ...(options.fua === true ? { fua: true } : {}),
-          ...(options.dpo === true ? { dpo: true } : {}),
-        },
+        { lba: at, blocks: n, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
         { size: this.#rwSize(at, n, false) },
       );
       jobs.push(
@@ -963,6 +960,38 @@ export class Device implements AsyncDisposable {
       );
     }
     await settleAll(jobs);
+    if (flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+  }
+
+  /**
+   * The DPO/FUA bits to send. A device that clears DPOFUA in the mode parameter header may reject
+   * them (LIO: 05/24/00), so, as the sd driver does, DPO (a hint) is dropped and a write's FUA
+   * becomes a SYNCHRONIZE CACHE of the range when the write cache is on (when it is off, every
+   * write is already durable). Read FUA has no substitute and is dropped.
+   */
+  async #dpoFua(
+    options: ReadOptions | WriteOptions,
+  ): Promise<{ readonly dpo: boolean; readonly fua: boolean; readonly flushAfter: boolean }> {
+    const wantDpo = options.dpo === true;
+    const wantFua = options.fua === true;
+    if (!wantDpo && !wantFua) return { dpo: false, fua: false, flushAfter: false };
+    if (this.#cacheMode === undefined) {
+      try {
+        const ms = await this.modeSense(0x08, commandOnly(options));
+        const page = ms.pages.find((p) => p.pageCode === 0x08);
+        this.#cacheMode = {
+          dpofua: ms.header.dpofua,
+          wce: page === undefined ? true : decodeCachingPage(page.raw).wce,
+        };
+      } catch (e) {
+        if (!(e instanceof CheckConditionError)) throw e;
+        // No caching page to ask: send the bits as the caller asked.
+        this.#cacheMode = null;
+      }
+    }
+    const mode = this.#cacheMode;
+    if (mode === null || mode.dpofua) return { dpo: wantDpo, fua: wantFua, flushAfter: false };
+    return { dpo: false, fua: false, flushAfter: wantFua && mode.wce };
   }
 
   /** Fails early (before any capacity read) when a write-class helper runs on a read-only device. */
@@ -1007,11 +1036,14 @@ export class Device implements AsyncDisposable {
     checkBlocks(blocks, 0);
     this.#guardWrite('WRITE SAME');
     const { blockLength } = await this.#ioInfo(options);
+    // WRITE SAME(10) may carry UNMAP only where the provisioning VPD sets LBPWS10 (scsi_debug
+    // answers 05/24/00 otherwise).
+    const lbp = options.unmap === true ? await this.#provisioning(options) : null;
     const use16 =
       options.ndob === true ||
       start + BigInt(blocks) > 0x1_0000_0000n ||
       blocks > 0xffff ||
-      (options.unmap === true && this.supportsCommand(0x41) === false);
+      (options.unmap === true && (this.supportsCommand(0x41) === false || lbp?.lbpws10 !== true));
     const params = {
       lba: start,
       blocks,
@@ -1034,6 +1066,18 @@ export class Device implements AsyncDisposable {
     await this.#run(spec, { ...options, data });
   }
 
+  /** The provisioning VPD (B2h) when the device has it, else null. */
+  async #provisioning(options: CommandOptions): Promise<LogicalBlockProvisioningVpd | null> {
+    await this.#ioInfo(options);
+    if (this.#vpdPages?.includes(0xb2) !== true) return null;
+    try {
+      return await this.logicalBlockProvisioning(commandOnly(options));
+    } catch (e) {
+      if (!(e instanceof CheckConditionError)) throw e;
+      return null;
+    }
+  }
+
   /**
    * Deallocates ranges (thin provisioning). Uses UNMAP, or WRITE SAME(16) with UNMAP when the device
    * supports only that (REPORT SUPPORTED OPERATION CODES / the provisioning VPD). Ranges above the
@@ -1043,14 +1087,7 @@ export class Device implements AsyncDisposable {
     const list = (Array.isArray(ranges) ? ranges : [ranges]) as readonly UnmapRange[];
     this.#guardWrite('UNMAP');
     await this.#ioInfo(options);
-    let lbp: LogicalBlockProvisioningVpd | null = null;
-    if (this.#vpdPages?.includes(0xb2) === true) {
-      try {
-        lbp = await this.logicalBlockProvisioning(options);
-      } catch (e) {
-        if (!(e instanceof CheckConditionError)) throw e;
-      }
-    }
+    const lbp = await this.#provisioning(options);
     const unmapOk = this.supportsCommand(0x42) ?? lbp?.lbpu ?? true;
     const wsOk = this.supportsCommand(0x93) ?? lbp?.lbpws ?? false;
     const limits = this.#blockLimits;
@@ -1237,4 +1274,14 @@ function checkBlocks(blocks: number, min = 1): void {
 async function settleAll(jobs: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(jobs);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
+}
+
+/** The per-call options that apply to a helper command (no data, buffers or transfer lengths). */
+function commandOnly(options: CommandOptions): CommandOptions {
+  return {
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.priority === undefined ? {} : { priority: options.priority }),
+  };
 }

@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { buildRead16, buildTestUnitReady, buildWrite10, decodeCdb } from '@scsikit/cdb';
 import { EmulatedDisk } from '@scsikit/emulated-disk';
+import type { ScsiCommand, ScsiResult, Transport } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -467,5 +468,60 @@ describe('Device: choices made from REPORT SUPPORTED OPERATION CODES', () => {
     disk.faults.add({ opcode: 0x00, effect: 'busy', count: 2 });
     await dev.testUnitReady();
     expect(dev.stats().retries).toBe(2);
+  });
+});
+
+/** Forwards to `disk`, clearing DPOFUA in every MODE SENSE(10) header (as LIO answers). */
+function withoutDpoFua(disk: EmulatedDisk): Transport {
+  return {
+    kind: disk.kind,
+    capabilities: disk.capabilities,
+    get closed() {
+      return disk.closed;
+    },
+    async execute(cmd: ScsiCommand): Promise<ScsiResult> {
+      const r = await disk.execute(cmd);
+      if (cmd.cdb[0] === 0x5a && r.data.length > 3) r.data[3] = (r.data[3] ?? 0) & ~0x10;
+      return r;
+    },
+    close: () => disk.close(),
+  };
+}
+
+describe('DPO/FUA follow what the device says (DPOFUA, WCE)', () => {
+  const writes = (disk: EmulatedDisk) =>
+    disk.recorder.entries.filter((e) => e.name.startsWith('WRITE(') || e.name.startsWith('SYNCHRONIZE'));
+
+  it('DPOFUA set: the FUA and DPO bits are sent as asked', async () => {
+    const { disk, dev } = await open();
+    disk.recorder.clear();
+    await dev.write(4, 2, pattern(1024, 1), { fua: true, dpo: true });
+    const w = writes(disk);
+    expect(w.map((e) => e.name)).toEqual(['WRITE(10)']);
+    expect((w[0]?.cdb[1] ?? 0) & 0x18).toBe(0x18);
+  });
+
+  it('DPOFUA clear, write cache on: FUA becomes a SYNCHRONIZE CACHE of the written range', async () => {
+    const disk = new EmulatedDisk({ capacity: { blocks: 8192 } });
+    const dev = await openDevice(withoutDpoFua(disk), { write: true });
+    disk.recorder.clear();
+    await dev.write(4, 2, pattern(1024, 2), { fua: true, dpo: true });
+    const w = writes(disk);
+    expect(w.map((e) => e.name)).toEqual(['WRITE(10)', 'SYNCHRONIZE CACHE(10)']);
+    expect((w[0]?.cdb[1] ?? 0) & 0x18).toBe(0);
+    const sync = decodeCdb(w[1]!.cdb);
+    expect(sync.fields).toMatchObject({ lba: 4n, numberOfLogicalBlocks: 2 });
+    expect(await dev.read(4, 2, { fua: true })).toEqual(pattern(1024, 2));
+  });
+
+  it('DPOFUA clear, write cache off: the bits are dropped, no flush is needed', async () => {
+    const disk = new EmulatedDisk({ capacity: { blocks: 8192 } });
+    const dev = await openDevice(withoutDpoFua(disk), { write: true });
+    await dev.setWriteCache(false);
+    disk.recorder.clear();
+    await dev.write(4, 1, pattern(512, 3), { fua: true });
+    const w = writes(disk);
+    expect(w.map((e) => e.name)).toEqual(['WRITE(10)']);
+    expect((w[0]?.cdb[1] ?? 0) & 0x18).toBe(0);
   });
 });
