@@ -11,7 +11,9 @@ export const workspaceAliases = {
   '@scsikit/transport': here('./packages/transport/src/index.ts'),
   '@scsikit/transport-uring': here('./packages/transport-uring/src/index.ts'),
   '@scsikit/core': here('./packages/core/src/index.ts'),
+  '@scsikit/disk-behaviour': here('./packages/disk-behaviour/src/index.ts'),
   '@scsikit/lab': here('./lab/src/index.ts'),
+  '@scsikit/cli': here('./packages/cli/src/main.ts'),
 };
 
 /** Host suites: everything that needs no SCSI device. `*.lab.test.ts` files run only in the lab. */
@@ -32,7 +34,17 @@ export default defineConfig({
         test: { name: 'emulated-disk', include: ['packages/emulated-disk/test/**/*.test.ts'] },
       },
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'disk-behaviour', include: ['packages/disk-behaviour/test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'examples-emulated-disk', include: ['examples/emulated-disk/**/*.test.ts'] },
+      },
       { extends: true, test: { name: 'lab', include: ['lab/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'bench', include: ['bench/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
     ],
   },
 });

@@ -749,6 +749,7 @@ export class Device implements AsyncDisposable {
     enabled: boolean,
     options: CommandOptions & { readonly save?: boolean } = {},
   ): Promise<void> {
+    this.#guardWrite('MODE SELECT');
     const state = await this.cachingPage(options);
     if (state.current.wce === enabled) return;
     let page: ModePage;
@@ -851,7 +852,9 @@ export class Device implements AsyncDisposable {
   }
 
   /** The device's caches for I/O sizing: capacity, block limits (if VPD B0h exists), opcodes. */
-  async #ioInfo(options?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
+  async #ioInfo(callerOptions?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
+    // The caller's `into`/`data` belong to its own command, never to these queries.
+    const options = callerOptions === undefined ? undefined : commandOnly(callerOptions);
     const cap = this.#capacity ?? (await this.readCapacity(options));
     if (this.#blockLimits === undefined) {
       try {

@@ -123,6 +123,19 @@ describe('Device: capacity and I/O', () => {
     expect(disk.recorder.commands()).toEqual(expect.arrayContaining(['WRITE(16)', 'READ(16)']));
   });
 
+  it('a first read into a one-block buffer: the sizing queries never use the caller buffer', async () => {
+    const { disk, dev } = await open();
+    await disk.execute({
+      cdb: buildWrite10({ lba: 3, blocks: 1 }).cdb,
+      direction: 'out',
+      data: pattern(512, 4),
+    });
+    const into = new Uint8Array(512);
+    const back = await dev.read(3, 1, { into });
+    expect(back).toEqual(pattern(512, 4));
+    expect(disk.recorder.commands()).toContain('REPORT SUPPORTED OPERATION CODES');
+  });
+
   it('splits transfers above the device maximum into several commands', async () => {
     const { disk, dev } = await open({ maxTransferBytes: 4096 }); // 8 blocks
     const data = pattern(20 * 512, 3);

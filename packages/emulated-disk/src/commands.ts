@@ -66,6 +66,11 @@ export interface CommandDef {
   readonly ignoresUnitAttention?: boolean;
   /** Seconds for REPORT SUPPORTED OPERATION CODES' command timeouts descriptor: [nominal, recommended]. */
   readonly timeouts?: readonly [number, number];
+  /**
+   * Reserved CDB bits, byte → mask. SPC lets a device server ignore them; the emulation checks
+   * them (INVALID FIELD IN CDB with a field pointer), so user code that sets one learns it here.
+   */
+  readonly reserved?: Readonly<Record<number, number>>;
   /** Places data in `ctx.dataIn` and returns its length; throws CheckCondition or a sentinel. */
   run(lu: LogicalUnit, ctx: CommandContext): number;
 }
@@ -205,6 +210,7 @@ export function runCommand(lu: LogicalUnit, ctx: CommandContext): DeviceAnswer {
     }
     if (lu.pr.conflicts(ctx.connection, def.access))
       return { status: Status.RESERVATION_CONFLICT, dataLength: 0 };
+    checkReserved(def, cdb);
     if (def.medium && lu.state.stopped)
       return { status: Status.CHECK_CONDITION, sense: notReady, dataLength: 0 };
     const dataLength = def.run(lu, c);
@@ -218,6 +224,15 @@ export function runCommand(lu: LogicalUnit, ctx: CommandContext): DeviceAnswer {
       sense: { key: SenseKey.HARDWARE_ERROR, asc: 0x44, ascq: 0x00 },
       dataLength: 0,
     };
+  }
+}
+
+/** INVALID FIELD IN CDB at the first reserved bit set (the most significant one of its byte). */
+function checkReserved(def: CommandDef, cdb: Uint8Array): void {
+  if (def.reserved === undefined) return;
+  for (const [byte, mask] of Object.entries(def.reserved)) {
+    const set = (cdb[Number(byte)] ?? 0) & mask;
+    if (set !== 0) throw invalidCdbField(Number(byte), 31 - Math.clz32(set));
   }
 }
 

@@ -1,0 +1,105 @@
+// Persistent reservations between two opens of one LIO logical unit through two tcm_loop ports
+// (two I_T nexuses): registration, reservation, conflicts as typed errors, preemption, cleanup.
+import { readLabManifest } from '@scsikit/lab';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Device, openDevice, ScsiStatusError } from '../src/index.js';
+
+const manifest = readLabManifest();
+const lio = manifest.devices.filter((d) => d.kind === 'lio');
+
+const KEY_A = 0xa11ce0000000000an;
+const KEY_B = 0xb0b0000000000000bn;
+const RESERVATION_CONFLICT = 0x18;
+
+let a: Device;
+let b: Device;
+let blockLength = 512;
+
+/** Leaves the unit with no registrations, whatever an earlier run left behind. */
+async function clearAll(dev: Device, key: bigint): Promise<void> {
+  await dev.pr.register({ newKey: key, ignoreExisting: true });
+  await dev.pr.clear({ key });
+}
+
+async function conflict(p: Promise<unknown>): Promise<ScsiStatusError> {
+  const e = await p.then(
+    () => expect.fail('the command succeeded despite the reservation'),
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ScsiStatusError);
+  expect((e as ScsiStatusError).status).toBe(RESERVATION_CONFLICT);
+  return e as ScsiStatusError;
+}
+
+beforeAll(async () => {
+  expect(lio.length, 'the lio profile has two paths to one LUN').toBe(2);
+  a = await openDevice(lio[0]!.bsg, { write: true });
+  b = await openDevice(lio[1]!.bsg, { write: true });
+  blockLength = (await a.readCapacity()).blockLength;
+  await clearAll(a, KEY_A);
+});
+
+afterAll(async () => {
+  await clearAll(b, KEY_B).catch(() => undefined);
+  await a?.close();
+  await b?.close();
+});
+
+describe('persistent reservations across two initiators (LIO)', () => {
+  it('both register; READ KEYS lists both keys', async () => {
+    await a.pr.register({ newKey: KEY_A });
+    await b.pr.register({ newKey: KEY_B });
+    const keys = await b.pr.readKeys();
+    expect([...keys.keys].sort()).toEqual([KEY_A, KEY_B].sort());
+    expect((await a.pr.readReservation()).reservation).toBeUndefined();
+  });
+
+  it('A reserves Write Exclusive: B reads but its writes are RESERVATION CONFLICT', async () => {
+    await a.pr.reserve({ key: KEY_A, type: 'writeExclusive' });
+    const r = (await b.pr.readReservation()).reservation;
+    expect(r?.reservationKey).toBe(KEY_A);
+    expect(r?.type).toBe(1);
+    expect((await b.read(0, 1)).length).toBe(blockLength);
+    const e = await conflict(b.write(0, 1, new Uint8Array(blockLength)));
+    expect(e.code).toBe('ERR_SCSIKIT_SCSI_STATUS');
+    expect(e.message).toMatch(/RESERVATION CONFLICT/);
+    await a.write(0, 1, new Uint8Array(blockLength).fill(0xa));
+  });
+
+  it('Write Exclusive – Registrants Only lets registered B write', async () => {
+    await a.pr.release({ key: KEY_A, type: 'writeExclusive' });
+    await a.pr.reserve({ key: KEY_A, type: 'writeExclusiveRegistrantsOnly' });
+    await b.write(1, 1, new Uint8Array(blockLength).fill(0xb));
+    await a.pr.release({ key: KEY_A, type: 'writeExclusiveRegistrantsOnly' });
+    await a.pr.reserve({ key: KEY_A, type: 'writeExclusive' });
+  });
+
+  it('B preempts and aborts A: A is fenced off, B writes', async () => {
+    await b.pr.preemptAndAbort({ key: KEY_B, preemptKey: KEY_A, type: 'writeExclusive' });
+    const keys = await a.pr.readKeys();
+    expect(keys.keys).toEqual([KEY_B]);
+    const r = (await a.pr.readReservation()).reservation;
+    expect(r?.reservationKey).toBe(KEY_B);
+    await conflict(a.write(0, 1, new Uint8Array(blockLength)));
+    // A's registration is gone: even re-registering with the old key is refused.
+    await conflict(a.pr.register({ key: KEY_A, newKey: KEY_A }));
+    await b.write(0, 1, new Uint8Array(blockLength).fill(0xbb));
+    expect((await a.read(0, 1))[0]).toBe(0xbb);
+  });
+
+  it('READ FULL STATUS shows who holds what, from either side', async () => {
+    for (const dev of [a, b]) {
+      const full = await dev.pr.readFullStatus();
+      expect(full.descriptors.map((d) => d.reservationKey)).toEqual([KEY_B]);
+      expect(full.descriptors[0]?.rHolder).toBe(true);
+      expect(full.descriptors[0]?.type).toBe(1);
+    }
+  });
+
+  it('B releases and unregisters; the unit is free again', async () => {
+    await b.pr.release({ key: KEY_B, type: 'writeExclusive' });
+    await b.pr.register({ key: KEY_B, newKey: 0n });
+    expect((await a.pr.readKeys()).keys).toEqual([]);
+    await a.write(0, 1, new Uint8Array(blockLength));
+  });
+});
