@@ -1,3 +1,9 @@
+/**
+ * @scsikit/cdb: CDB builders (`build…`) and decoders (`decode…`) for SPC, SBC, ZBC, SAT and
+ * persistent reservations, the sense decoder and the T10 tables. Pure TypeScript, no I/O.
+ *
+ * @module @scsikit/cdb
+ */
 export * from './bytes.js';
 export * from './cdb-decode.js';
 export * from './commands/copy.js';

@@ -17,8 +17,10 @@
  */
 import { cdbServiceAction } from '@scsikit/cdb';
 
+/** 'read': changes nothing on the medium or in the device; 'write': may change either. */
 export type CommandAccess = 'read' | 'write';
 
+/** What `classifyCommand` says about one CDB: the read-only guard and the retry policy act on it. */
 export interface CommandClass {
   readonly access: CommandAccess;
   /**

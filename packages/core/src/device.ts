@@ -192,6 +192,7 @@ export interface ModeSenseOptions extends CommandOptions {
   readonly dbd?: boolean;
 }
 
+/** `cachingPage()`: the caching mode page (08h) decoded, with the raw pages for MODE SELECT. */
 export interface CachingPageState {
   /** The page as the device has it now (PC = current). */
   readonly current: CachingPage;
@@ -266,6 +267,7 @@ export class Device implements AsyncDisposable {
   /** MODE SENSE(10) refused with INVALID COMMAND OPERATION CODE: use (6). */
   #modeSense6 = false;
 
+  /** @internal `openDevice` constructs Devices; call it instead. */
   constructor(init: DeviceInit) {
     this.transport = init.transport;
     this.#ownsTransport = init.ownsTransport;
@@ -281,6 +283,7 @@ export class Device implements AsyncDisposable {
     this.ata = new AtaCommands(runner);
   }
 
+  /** True once `close()` has been called; every later command rejects with ClosedError. */
   get closed(): boolean {
     return this.#closed;
   }
@@ -1059,13 +1062,16 @@ export class Device implements AsyncDisposable {
       await this.#run(spec, options);
       return;
     }
-    const data = options.data ?? new Uint8Array(blockLength);
-    if (data.length !== blockLength) {
+    if (options.data !== undefined && options.data.length !== blockLength) {
       throw new InvalidArgumentError(
         'data',
-        `Expected \`data\` to be one block (${blockLength} bytes), got ${data.length}`,
+        `Expected \`data\` to be one block (${blockLength} bytes), got ${options.data.length}`,
       );
     }
+    // The block goes in transport memory when it offers some: LIO refuses a WRITE SAME block that
+    // straddles two pages (05/24/00), which an ordinary Uint8Array may do.
+    const data = this.transport.allocateBuffer?.(blockLength) ?? new Uint8Array(blockLength);
+    if (options.data !== undefined) data.set(options.data);
     await this.#run(spec, { ...options, data });
   }
 
@@ -1250,6 +1256,7 @@ export class Device implements AsyncDisposable {
     if (this.#ownsTransport) await this.transport.close();
   }
 
+  /** `await using dev = await openDevice(…)`: closes the device at the end of the scope. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeDeviceIdentification, decodeUnitSerialNumber, peripheralTypeName } from '@scsikit/cdb';
 
+/** Where `listDevices`/`readDeviceInfo` look (tests point them at a fake tree). */
 export interface DiscoveryOptions {
   /** @default '/sys' */
   readonly sysRoot?: string;

@@ -38,6 +38,7 @@ export const ScsiErrorCodes = {
   TRANSPORT: 'ERR_SCSIKIT_TRANSPORT',
 } as const;
 
+/** One of the {@link ScsiErrorCodes} values: `error.code` of every ScsiError. */
 export type ScsiErrorCode = (typeof ScsiErrorCodes)[keyof typeof ScsiErrorCodes];
 
 /**
@@ -46,6 +47,7 @@ export type ScsiErrorCode = (typeof ScsiErrorCodes)[keyof typeof ScsiErrorCodes]
  */
 const BRAND: unique symbol = Symbol.for('scsikit.core.error') as never;
 
+/** What every ScsiError constructor accepts besides its message. */
 export interface ScsiErrorOptions {
   readonly cause?: unknown;
   /** T10 name of the command that failed, e.g. 'READ(16)'. */
@@ -87,7 +89,7 @@ function h2(v: number): string {
   return `${v.toString(16).toUpperCase().padStart(2, '0')}h`;
 }
 
-/** The parts of a ScsiResult the errors keep. */
+/** The parts of a transport's ScsiResult the errors keep (`error.result`). */
 export interface ResultSummary {
   readonly status: number;
   readonly hostStatus: number;
@@ -131,9 +133,11 @@ export class CheckConditionError extends ScsiError {
   get senseKeyName(): string {
     return this.sense.format === 'vendor' ? 'VENDOR SPECIFIC' : this.sense.senseKeyName;
   }
+  /** ADDITIONAL SENSE CODE (0 for vendor-format sense). */
   get asc(): number {
     return this.sense.format === 'vendor' ? 0 : this.sense.asc;
   }
+  /** ADDITIONAL SENSE CODE QUALIFIER (0 for vendor-format sense). */
   get ascq(): number {
     return this.sense.format === 'vendor' ? 0 : this.sense.ascq;
   }

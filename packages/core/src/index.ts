@@ -1,6 +1,8 @@
 /**
  * @scsikit/core: open SCSI devices and drive them with typed commands — read-only guard, retries,
  * typed errors with decoded sense, sysfs discovery, diagnostics_channel events.
+ *
+ * @module @scsikit/core
  */
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
 export { AtaCommands } from './commands/ata.js';
@@ -51,6 +53,7 @@ export {
   InvalidArgumentError,
   mapTransportError,
   PermissionError,
+  type ResultSummary,
   ScsiError,
   type ScsiErrorCode,
   ScsiErrorCodes,
@@ -60,7 +63,13 @@ export {
   TransportFailureError,
 } from './errors.js';
 export { openDevice } from './open.js';
-export { type OpenOptions, OpenOptionsSchema, resolveOpenOptions, type TransportChoice } from './options.js';
+export {
+  type OpenOptions,
+  OpenOptionsSchema,
+  type ResolvedOpenOptions,
+  resolveOpenOptions,
+  type TransportChoice,
+} from './options.js';
 export { type DeviceTarget, resolveTarget } from './resolve.js';
 export {
   DEFAULT_RETRY_ON,

@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { InvalidArgumentError } from './errors.js';
 import { DEFAULT_RETRY_POLICY, type RetryCondition, type RetryPolicy } from './retry.js';
 
+/** How `openDevice` reaches the device; see {@link OpenOptions.transport}. */
 export type TransportChoice = 'auto' | 'uring' | 'sgio';
 
+/** The second argument of `openDevice`. Validated once, at open; unknown keys are rejected. */
 export interface OpenOptions {
   /**
    * Allow write-class commands (WRITE, UNMAP, FORMAT UNIT, MODE SELECT, PR OUT…). Without it they
@@ -78,6 +80,7 @@ const RetryConditionSchema = z.union(
   { error: '{ senseKey, asc?, ascq? }, { status } or { hostStatus }' },
 );
 
+/** The zod schema behind `resolveOpenOptions` (for tools that validate options themselves, e.g. a CLI). */
 export const OpenOptionsSchema = z.strictObject({
   write: z.boolean({ error: 'a boolean' }).optional(),
   transport: z.enum(['auto', 'uring', 'sgio'], { error: "'auto', 'uring' or 'sgio'" }).optional(),

@@ -20,6 +20,7 @@ export type RetryCondition =
   | { readonly status: number; readonly reason?: string }
   | { readonly hostStatus: number; readonly reason?: string };
 
+/** When and how often a Device sends a failed command again. Plain data: log it, merge over it. */
 export interface RetryPolicy {
   /** Retries per command after the first attempt; 0 turns retrying off. @default 3 */
   readonly maxRetries: number;
@@ -61,6 +62,7 @@ export const DEFAULT_RETRY_ON: readonly RetryCondition[] = Object.freeze([
   { hostStatus: 0x0e, reason: 'DID_TRANSPORT_DISRUPTED' },
 ]);
 
+/** 3 retries, 10 ms doubling up to 1 s, on {@link DEFAULT_RETRY_ON}. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxRetries: 3,
   minDelayMs: 10,

@@ -2,13 +2,13 @@
 // (two I_T nexuses): registration, reservation, conflicts as typed errors, preemption, cleanup.
 import { readLabManifest } from '@scsikit/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Device, openDevice, ScsiStatusError } from '../src/index.js';
+import { CheckConditionError, type Device, openDevice, ScsiStatusError } from '../src/index.js';
 
 const manifest = readLabManifest();
 const lio = manifest.devices.filter((d) => d.kind === 'lio');
 
 const KEY_A = 0xa11ce0000000000an;
-const KEY_B = 0xb0b0000000000000bn;
+const KEY_B = 0xb0b000000000000bn;
 const RESERVATION_CONFLICT = 0x18;
 
 let a: Device;
@@ -71,6 +71,10 @@ describe('persistent reservations across two initiators (LIO)', () => {
     await a.pr.reserve({ key: KEY_A, type: 'writeExclusiveRegistrantsOnly' });
     await b.write(1, 1, new Uint8Array(blockLength).fill(0xb));
     await a.pr.release({ key: KEY_A, type: 'writeExclusiveRegistrantsOnly' });
+    // Releasing a registrants-only reservation tells the other registrants (SPC: 2Ah/04h).
+    const ua = await b.testUnitReady({ retry: false }).catch((x: unknown) => x);
+    expect(ua).toBeInstanceOf(CheckConditionError);
+    expect((ua as CheckConditionError).is(6, 0x2a, 0x04)).toBe(true);
     await a.pr.reserve({ key: KEY_A, type: 'writeExclusive' });
   });
 

@@ -360,7 +360,11 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
 
   async 'inquiry.vpd.80'(ctx) {
     const { r } = await vpd(ctx, 0x80);
-    for (const b of r.data.subarray(4))
+    // SPC: an ASCII data field may end in NUL padding (LIO counts its string's terminator).
+    const serial = r.data.subarray(4);
+    let end = serial.length;
+    while (end > 0 && serial[end - 1] === 0) end--;
+    for (const b of serial.subarray(0, end))
       expect(b >= 0x20 && b <= 0x7e, 'PRODUCT SERIAL NUMBER is ASCII').toBe(true);
   },
 
@@ -470,7 +474,8 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
     const { blockLength, capacity } = await ctx.geometry();
     const r = await ctx.probe(buildRead({ lba: capacity, blocks: 1, blockLength }, { size: 16 }));
     ctx.expectAnswer(r, sense(0x5, 0x21, 0x00), 'READ(16) at the capacity');
-    expect(r.residual, 'nothing transferred').toBe(blockLength);
+    // The residual of a failed command is the initiator path's business (tcm_loop reports 0), not
+    // the device's, so it is not checked here.
   },
 
   async 'read.crossing-end'(ctx) {

@@ -1,6 +1,8 @@
 /**
  * @scsikit/emulated-disk: an in-process SCSI disk behind the scsikit transport contract — the mock
  * users test their own code against (SBC, ZBC, persistent reservations, fault injection, a recorder).
+ *
+ * @module @scsikit/emulated-disk
  */
 export type {
   CommandContext,

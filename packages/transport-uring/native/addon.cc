@@ -127,6 +127,35 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
   Ring ring_;
 };
 
+void FreeAlignedBuffer(napi_env, void* data, void*) { std::free(data); }
+
+// allocateAligned(size) -> ArrayBuffer over zeroed, page-aligned native memory, freed when JS drops
+// it. A buffer of up to a page then maps to one kernel segment: LIO's WRITE SAME, for one, refuses
+// a block that straddles two pages (05/24/00).
+Napi::Value AllocateAligned(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "allocateAligned(size)");
+  const double requested = info[0].As<Napi::Number>().DoubleValue();
+  if (!(requested >= 1 && requested <= double(64u << 20)) || requested != static_cast<double>(static_cast<uint32_t>(requested))) {
+    throw Napi::RangeError::New(env, "size must be an integer in 1..64 MiB");
+  }
+  const size_t size = static_cast<size_t>(requested);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) throw Napi::Error::New(env, "sysconf(_SC_PAGESIZE) failed");
+  const size_t rounded = (size + static_cast<size_t>(page) - 1) / static_cast<size_t>(page) * static_cast<size_t>(page);
+  void* mem = nullptr;
+  if (posix_memalign(&mem, static_cast<size_t>(page), rounded) != 0) {
+    throw Napi::Error::New(env, "posix_memalign: out of memory");
+  }
+  std::memset(mem, 0, rounded);
+  napi_value ab;
+  if (napi_create_external_arraybuffer(env, mem, size, FreeAlignedBuffer, nullptr, &ab) != napi_ok) {
+    std::free(mem);
+    throw Napi::Error::New(env, "cannot wrap an aligned buffer");
+  }
+  return Napi::Value(env, ab);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ring = RingWrap::Define(env);
   auto* data = new InstanceData();
@@ -134,6 +163,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<InstanceData>(data);  // freed by Node when the environment exits
   exports.Set("Ring", ring);
   exports.Set("Queue", QueueWrap::Define(env));
+  exports.Set("allocateAligned", Napi::Function::New(env, AllocateAligned, "allocateAligned"));
   exports.Set("CDB_STRIDE", Napi::Number::New(env, kCdbStride));
   exports.Set("SENSE_STRIDE", Napi::Number::New(env, kSenseStride));
   exports.Set("SQE_SIZE", Napi::Number::New(env, kSqeSize));

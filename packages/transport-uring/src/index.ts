@@ -1,3 +1,10 @@
+/**
+ * @scsikit/transport-uring: the native addon and the two kernel transports, `UringTransport`
+ * (io_uring BSG passthrough, Linux ≥ 7.1) and `SgioTransport` (SG_IO on the libuv threadpool).
+ *
+ * @module @scsikit/transport-uring
+ */
+export { allocateAligned } from './aligned-buffer.js';
 export { type BsgCompletion, decodeBsgCompletion, encodeBsgCompletion } from './completion.js';
 export { RegisteredBufferPool } from './fixed-buffer-pool.js';
 export { loadNative, type NativeAddon, type NativeQueue, type NativeRing } from './native.js';

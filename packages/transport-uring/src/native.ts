@@ -63,6 +63,8 @@ export interface NativeAddon {
     completionArea: Uint8Array,
     onComplete: (count: number) => void,
   ) => NativeQueue;
+  /** Zeroed, page-aligned native memory (freed when the ArrayBuffer is collected). */
+  allocateAligned(size: number): ArrayBuffer;
   CDB_STRIDE: number;
   SENSE_STRIDE: number;
   SQE_SIZE: number;

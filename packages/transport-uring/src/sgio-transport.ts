@@ -40,6 +40,7 @@ import {
   TransportError,
   type TransportStats,
 } from '@scsikit/transport';
+import { allocateAligned } from './aligned-buffer.js';
 import { loadNative, type NativeAddon } from './native.js';
 import { readDeviceLimits } from './sysfs.js';
 
@@ -419,6 +420,11 @@ export class SgioTransport implements Transport {
     this.#closed = true;
     this.#closing = this.#shutdown();
     return this.#closing;
+  }
+
+  /** Page-aligned native memory: a data buffer of up to a page is one kernel segment. */
+  allocateBuffer(bytes: number): Uint8Array {
+    return allocateAligned(bytes);
   }
 
   stats(): TransportStats {

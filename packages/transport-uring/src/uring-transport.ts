@@ -21,6 +21,7 @@ import {
   type TransportStats,
   validateCommand,
 } from '@scsikit/transport';
+import { allocateAligned } from './aligned-buffer.js';
 import type { RegisteredBufferPool } from './fixed-buffer-pool.js';
 import { readDeviceLimits } from './sysfs.js';
 import { ThreadQueue } from './thread-queue.js';
@@ -305,6 +306,11 @@ export class UringTransport implements Transport {
       this.#waiting[0].unshift(job);
       this.#pump();
     }, delay).unref();
+  }
+
+  /** Page-aligned native memory: a data buffer of up to a page is one kernel segment. */
+  allocateBuffer(bytes: number): Uint8Array {
+    return allocateAligned(bytes);
   }
 
   stats(): TransportStats {

@@ -14,6 +14,7 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 export const DEFAULT_SENSE_BYTES = 96;
 /** SPC: sense data is at most 252 bytes. */
 export const MAX_SENSE_BYTES = 252;
+/** The shortest CDB (6-byte group 0 commands). */
 export const MIN_CDB_LENGTH = 6;
 /** The kernel's BSG limit (request_len > 32 → -EINVAL). */
 export const MAX_CDB_LENGTH = 32;

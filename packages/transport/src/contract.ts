@@ -184,5 +184,12 @@ export interface Transport {
   close(): Promise<void>;
   /** Present when `capabilities.fixedBuffers`. */
   readonly pool?: FixedBufferPool;
+  /**
+   * A zeroed buffer for command data that the kernel can map in as few segments as possible
+   * (page-aligned native memory). Optional: without it, any Uint8Array serves. Some targets
+   * mishandle a small buffer that straddles two pages (LIO's WRITE SAME answers 05/24/00).
+   */
+  allocateBuffer?(bytes: number): Uint8Array;
+  /** Counters since open (see {@link TransportStats}). */
   stats?(): TransportStats;
 }

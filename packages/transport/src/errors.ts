@@ -16,6 +16,7 @@ export const TransportErrorCodes = {
   OUTCOME_UNKNOWN: 'ERR_SCSIKIT_OUTCOME_UNKNOWN',
 } as const;
 
+/** One of the {@link TransportErrorCodes} values: `error.code` of every TransportError. */
 export type TransportErrorCode = (typeof TransportErrorCodes)[keyof typeof TransportErrorCodes];
 
 /**
@@ -25,6 +26,7 @@ export type TransportErrorCode = (typeof TransportErrorCodes)[keyof typeof Trans
  */
 const BRAND: unique symbol = Symbol.for('scsikit.transport.error') as never;
 
+/** What TransportError constructors accept besides the message. */
 export interface TransportErrorOptions {
   readonly cause?: unknown;
   /** Negative errno as the kernel returned it (-22), when a syscall is involved. */
@@ -33,6 +35,7 @@ export interface TransportErrorOptions {
   readonly syscall?: string;
 }
 
+/** Base of every error a transport rejects with: the command was not delivered (or its outcome is unknown). */
 export class TransportError extends Error {
   readonly code: TransportErrorCode;
   // `declare`: no own property at all unless set, so `'errno' in err` means a syscall was involved.

@@ -2,6 +2,8 @@
  * @scsikit/transport: the contract every scsikit transport implements, its errors and the shared
  * pre-submit checks. The conformance suite lives at `@scsikit/transport/conformance` (it imports
  * vitest, which production code must never load).
+ *
+ * @module @scsikit/transport
  */
 export {
   DEFAULT_SENSE_BYTES,

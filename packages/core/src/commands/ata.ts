@@ -9,6 +9,7 @@ import {
 } from '@scsikit/cdb';
 import type { CommandOptions, CommandRunner } from '../device.js';
 
+/** `device.ata`: ATA commands for a SATA disk behind a SAT layer (read-class; no IMMED, no retry surprises). */
 export class AtaCommands {
   readonly #runner: CommandRunner;
 

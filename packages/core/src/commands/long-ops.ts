@@ -109,6 +109,7 @@ export class LongOperation implements AsyncIterable<number> {
     yield 100;
   }
 
+  /** `for await (const percent of op)`: the same as `progress()`. */
   [Symbol.asyncIterator](): AsyncIterator<number> {
     return this.progress();
   }

@@ -27,6 +27,11 @@ import type { CommandOptions, CommandRunner } from '../device.js';
 
 type Decoded = { readonly truncated?: boolean; readonly requiredLength?: number };
 
+/**
+ * `device.pr`: PERSISTENT RESERVE IN (read, retried like any read) and OUT (a write-class command:
+ * needs `{ write: true }`, never retried unless the call passes `retry: true`). A conflict with
+ * another initiator's reservation rejects with ScsiStatusError (RESERVATION CONFLICT, 18h).
+ */
 export class PersistentReservations {
   readonly #runner: CommandRunner;
 

@@ -22,6 +22,11 @@ export interface ReportZonesOptions extends CommandOptions {
 /** One zone (its id is its start LBA), or `{ all: true }` for every zone. */
 export type ZoneSelector = bigint | number | { readonly all: true };
 
+/**
+ * `device.zones`: REPORT ZONES (read) and the ZBC OUT zone actions (write-class: need
+ * `{ write: true }`). On a device that is not zoned they reject with CheckConditionError
+ * (ILLEGAL REQUEST).
+ */
 export class ZonedCommands {
   readonly #runner: CommandRunner;
 
