@@ -142,6 +142,7 @@ json() { printf '%s' "$1" | tr -d '"\\\\' | sed 's/[[:space:]]*$//'; }
       Linux/scsi_debug) kind=scsi_debug ;;
       QEMU/*) kind=qemu-hd ;;
       LIO-ORG/*) kind=lio ;;
+      ATA/*) kind=libata ;;
       *) kind=other ;;
     esac
     blk=''; for b in $dev/block/*; do [ -e "$b" ] && blk=/dev/\${b##*/}; done

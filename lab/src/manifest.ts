@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { GUEST_MANIFEST_PATH } from './paths.js';
 
 export const LabDeviceSchema = z.object({
-  /** Which target implementation answers: scsi_debug, QEMU's scsi-hd, LIO, or something else. */
-  kind: z.enum(['scsi_debug', 'qemu-hd', 'lio', 'other']),
+  /** Which target implementation answers: scsi_debug, QEMU's scsi-hd, LIO, libata's SAT layer, or something else. */
+  kind: z.enum(['scsi_debug', 'qemu-hd', 'lio', 'libata', 'other']),
   hctl: z.string().regex(/^\d+:\d+:\d+:\d+$/u),
   /** SCSI peripheral device type (0 disk, 0x14 host-managed zoned …). */
   type: z.number().int().min(0).max(0x1f),

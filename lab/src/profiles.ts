@@ -118,6 +118,23 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       'scsi-hd,drive=d0,bus=vs0.0,serial=scsikit-qemu0,wwn=0x5000c50015ea71ac',
     ],
   },
+  sata: {
+    name: 'sata',
+    description:
+      "a SATA disk on QEMU's AHCI controller behind libata's SCSI-ATA translation (SAT: ATA PASS-THROUGH, IDENTIFY, SMART)",
+    kernel: 'current',
+    modules: [{ name: 'ahci' }],
+    devices: 1,
+    scratchFiles: { 'sata-disk.img': 64 * 1024 * 1024 },
+    qemuArgs: (runDir) => [
+      '-device',
+      'ahci,id=ahci0',
+      '-drive',
+      `file=${join(runDir, 'sata-disk.img')},if=none,id=s0,format=raw,cache=unsafe`,
+      '-device',
+      'ide-hd,drive=s0,bus=ahci0.0,serial=scsikit-sata0,model=SCSIKIT SATA DISK,wwn=0x5000c500a1b2c3d4',
+    ],
+  },
   lio: {
     name: 'lio',
     description: 'a LIO fileio LUN (64 MiB, persistent reservations) seen through two tcm_loop ports',

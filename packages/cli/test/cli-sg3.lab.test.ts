@@ -128,13 +128,14 @@ const B1_KEYS: Readonly<Record<string, string>> = {
 
 /** sg_modes' per-page hex dumps: page code → bytes (the `>> name, page_code=0x..` sections), in order. */
 function parseSgModesPages(text: string): Map<number, Uint8Array> {
-  const collected = new Map<number, number[]>();
+  // Each page starts with a ">> Name, page_control: …" line (names vary); its hex dump's first
+  // byte carries the page code.
+  const pages: number[][] = [];
   let current: number[] | undefined;
   for (const line of text.split('\n')) {
-    const head = /^>> .*page_code=0x([0-9a-f]+)/u.exec(line);
-    if (head !== null) {
+    if (line.startsWith('>> ')) {
       current = [];
-      collected.set(Number.parseInt(head[1] ?? '', 16), current);
+      pages.push(current);
       continue;
     }
     const dump = /^\s+[0-9a-f]{2,4}\s{2,}((?:[0-9a-f]{2}(?: {1,2}|$)){1,16})/u.exec(line);
@@ -142,7 +143,7 @@ function parseSgModesPages(text: string): Map<number, Uint8Array> {
       for (const b of (dump[1] ?? '').trim().split(/\s+/u)) current.push(Number.parseInt(b, 16));
     }
   }
-  return new Map([...collected].map(([k, v]) => [k, Uint8Array.from(v)]));
+  return new Map(pages.filter((p) => p.length > 0).map((p) => [(p[0] ?? 0) & 0x3f, Uint8Array.from(p)]));
 }
 
 const manifest = readLabManifest();

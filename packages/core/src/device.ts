@@ -650,15 +650,23 @@ export class Device implements AsyncDisposable {
   ): Promise<SupportedOpcodesAll> {
     if (this.#opcodes != null && options?.refresh !== true) return this.#opcodes;
     const type = this.#inquiry?.peripheralDeviceType ?? this.info?.type;
-    try {
-      const r = await this.#readDecoded(
-        (allocationLength) =>
-          buildReportSupportedOperationCodes({ mode: 'all', rctd: true, allocationLength }),
+    const ask = (rctd: boolean) =>
+      this.#readDecoded(
+        (allocationLength) => buildReportSupportedOperationCodes({ mode: 'all', rctd, allocationLength }),
         (b) => decodeSupportedOpcodesAll(b, type === undefined ? {} : { peripheralDeviceType: type }),
         8192,
         0xffff_fff0,
         options,
       );
+    try {
+      let r: SupportedOpcodesAll;
+      try {
+        r = await ask(true);
+      } catch (e) {
+        // libata's SAT layer refuses RCTD (05/24/00) but lists its commands without timeouts.
+        if (!(e instanceof CheckConditionError && e.is(ILLEGAL_REQUEST, 0x24))) throw e;
+        r = await ask(false);
+      }
       this.#opcodes = r;
       return r;
     } catch (e) {

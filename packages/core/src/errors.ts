@@ -179,11 +179,22 @@ export class ScsiStatusError extends ScsiError {
   readonly statusName: string;
   readonly result: ResultSummary;
 
-  constructor(command: string, result: ResultSummary) {
+  /** `explanation`: what the status means here, in words (e.g. who holds the reservation). */
+  constructor(
+    command: string,
+    result: ResultSummary,
+    options: { readonly explanation?: string; readonly cause?: unknown } = {},
+  ) {
     const statusName = samStatusName(result.status);
-    super(ScsiErrorCodes.SCSI_STATUS, `${command} failed: ${statusName} (status ${h2(result.status)})`, {
-      command,
-    });
+    const why = options.explanation === undefined ? '' : `: ${options.explanation}`;
+    super(
+      ScsiErrorCodes.SCSI_STATUS,
+      `${command} failed: ${statusName} (status ${h2(result.status)})${why}`,
+      {
+        command,
+        ...(options.cause === undefined ? {} : { cause: options.cause }),
+      },
+    );
     this.name = 'ScsiStatusError';
     this.status = result.status;
     this.statusName = statusName;

@@ -62,6 +62,7 @@ export {
   TimeoutError,
   TransportFailureError,
 } from './errors.js';
+export { Fence, type FenceOptions, type FenceStatus } from './fence.js';
 export { openDevice } from './open.js';
 export {
   type OpenOptions,

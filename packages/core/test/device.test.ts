@@ -16,7 +16,7 @@ import {
   ScsiStatusError,
   TimeoutError,
 } from '../src/index.js';
-import { scripted } from './helpers.js';
+import { fixedSense, scripted } from './helpers.js';
 
 const pattern = (length: number, seed: number) => {
   const b = new Uint8Array(length);
@@ -536,5 +536,21 @@ describe('DPO/FUA follow what the device says (DPOFUA, WCE)', () => {
     const w = writes(disk);
     expect(w.map((e) => e.name)).toEqual(['WRITE(10)']);
     expect((w[0]?.cdb[1] ?? 0) & 0x18).toBe(0);
+  });
+});
+
+describe('REPORT SUPPORTED OPERATION CODES without timeouts', () => {
+  it('asks again without RCTD when the device refuses it (libata: 05/24/00)', async () => {
+    const disk = new EmulatedDisk({ capacity: { blocks: 4096 } });
+    const t = scripted(disk, {
+      163: (cmd) =>
+        ((cmd.cdb[2] ?? 0) & 0x80) !== 0 ? { status: 2, sense: fixedSense(5, 0x24, 0) } : undefined,
+    });
+    const dev = await openDevice(t, { write: true });
+    const ops = await dev.supportedOperationCodes();
+    expect(ops.commands.some((c) => c.operationCode === 0x28)).toBe(true);
+    const rsoc = t.sent.filter((c) => c[0] === 0xa3);
+    expect(rsoc.map((c) => (c[2] ?? 0) & 0x80)).toEqual([0x80, 0]);
+    expect(dev.supportsCommand(0x28)).toBe(true);
   });
 });

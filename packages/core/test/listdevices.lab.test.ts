@@ -27,7 +27,12 @@ describe(`listDevices on the ${manifest.profile} profile`, () => {
   });
 
   it('names the transport of each device', () => {
-    const expected = { scsi_debug: 'scsi_debug', 'qemu-hd': 'virtio', lio: 'tcm_loop' } as const;
+    const expected = {
+      scsi_debug: 'scsi_debug',
+      'qemu-hd': 'virtio',
+      lio: 'tcm_loop',
+      libata: 'ata',
+    } as const;
     for (const lab of manifest.devices) {
       const d = devices.find((x) => x.hctl === lab.hctl);
       if (lab.kind === 'other') continue;

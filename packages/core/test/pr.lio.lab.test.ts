@@ -2,7 +2,7 @@
 // (two I_T nexuses): registration, reservation, conflicts as typed errors, preemption, cleanup.
 import { readLabManifest } from '@scsikit/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckConditionError, type Device, openDevice, ScsiStatusError } from '../src/index.js';
+import { CheckConditionError, type Device, Fence, openDevice, ScsiStatusError } from '../src/index.js';
 
 const manifest = readLabManifest();
 const lio = manifest.devices.filter((d) => d.kind === 'lio');
@@ -105,5 +105,28 @@ describe('persistent reservations across two initiators (LIO)', () => {
     await b.pr.register({ key: KEY_B, newKey: 0n });
     expect((await a.pr.readKeys()).keys).toEqual([]);
     await a.write(0, 1, new Uint8Array(blockLength));
+  });
+});
+
+describe('Fence on LIO: the fence_scsi sequence between two initiators', () => {
+  it('join, acquire, fence the failed node, explained conflicts, leave', async () => {
+    await clearAll(a, KEY_A);
+    const fa = new Fence(a, { key: KEY_A });
+    const fb = new Fence(b, { key: KEY_B });
+    await fa.join();
+    await fb.join();
+    expect(await fa.acquire()).toBe(true);
+    expect(await fb.acquire()).toBe(false);
+    // Registrants only: B, registered, still writes while A holds the reservation.
+    await b.write(2, 1, new Uint8Array(blockLength).fill(0x2b));
+    await fb.fence(KEY_A);
+    const s = await fb.status();
+    expect(s).toMatchObject({ registered: true, holder: true, registeredKeys: [KEY_B] });
+    expect(s.reservation?.type).toBe(5);
+    await conflict(a.write(2, 1, new Uint8Array(blockLength)));
+    const e = await conflict(fa.acquire());
+    expect(e.message).toMatch(/is not registered/);
+    await fb.leave();
+    expect((await fa.status()).registeredKeys).toEqual([]);
   });
 });
