@@ -42,6 +42,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'examples-emulated-disk', include: ['examples/emulated-disk/**/*.test.ts'] },
       },
+      { extends: true, test: { name: 'examples', include: ['examples/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'lab', include: ['lab/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'bench', include: ['bench/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },

@@ -20,3 +20,15 @@ export function isMain(url: string): boolean {
 
 export const hex = (b: Uint8Array, n = 16) =>
   [...b.subarray(0, n)].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+
+/** One output line, label and value in aligned columns. */
+export function show(label: string, value: string | number | bigint, width = 16): void {
+  console.log(`  ${label.padEnd(width)} ${value}`);
+}
+
+/** A duration for people: µs below a millisecond, ms below a second, else s. */
+export function duration(ms: number): string {
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}

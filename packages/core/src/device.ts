@@ -74,7 +74,14 @@ import {
   type UnmapRange,
   type VpdPage,
 } from '@scsikit/cdb';
-import type { CommandPriority, ScsiCommand, ScsiResult, Transport, TransportKind } from '@scsikit/transport';
+import type {
+  CommandPriority,
+  FixedBufferLease,
+  ScsiCommand,
+  ScsiResult,
+  Transport,
+  TransportKind,
+} from '@scsikit/transport';
 import { classifyCommand } from './command-class.js';
 import { AtaCommands } from './commands/ata.js';
 import {
@@ -133,6 +140,11 @@ export interface ExecuteOptions extends CommandOptions {
   readonly into?: Uint8Array;
   /** Data-in bytes expected. @default the spec's transferLength */
   readonly transferLength?: number;
+  /**
+   * A registered buffer from `device.transport.pool` carrying the data (in or out) instead of
+   * `data`/`into`: no per-command page pinning. The lease stays yours: release it after use.
+   */
+  readonly fixedBuffer?: FixedBufferLease;
 }
 
 /** READ CAPACITY, normalised over (10) and (16). */
@@ -166,11 +178,21 @@ export interface ReadCapacityOptions extends CommandOptions {
 export interface ReadOptions extends CommandOptions {
   /** Destination (at least blocks × blockLength bytes); the result is a view of it. */
   readonly into?: Uint8Array;
+  /**
+   * Read into a registered buffer (`device.transport.pool.acquire`); the result is a view of its
+   * memory. One command only: at most the device's maximum transfer.
+   */
+  readonly fixedBuffer?: FixedBufferLease;
   readonly fua?: boolean;
   readonly dpo?: boolean;
 }
 
 export interface WriteOptions extends CommandOptions {
+  /**
+   * Write from a registered buffer (`device.transport.pool.acquire`): `data` is copied into it
+   * unless it already is the lease's memory. One command only: at most the maximum transfer.
+   */
+  readonly fixedBuffer?: FixedBufferLease;
   readonly fua?: boolean;
   readonly dpo?: boolean;
 }
@@ -441,6 +463,20 @@ export class Device implements AsyncDisposable {
       (spec.transferLength === 0 && o.data === undefined && o.into === undefined)
     ) {
       return { ...base, direction: 'none' };
+    }
+    if (o.fixedBuffer !== undefined) {
+      const length = o.transferLength ?? spec.transferLength;
+      if (o.data !== undefined || o.into !== undefined) {
+        throw new InvalidArgumentError('fixedBuffer', '`fixedBuffer` replaces `data`/`into`: pass one');
+      }
+      if (!(o.fixedBuffer.buffer instanceof Uint8Array) || o.fixedBuffer.buffer.length < length) {
+        throw new InvalidArgumentError(
+          'fixedBuffer',
+          `${spec.name} moves ${length} bytes but the fixed buffer has ${o.fixedBuffer.buffer?.length}`,
+        );
+      }
+      const direction = spec.direction === 'out' ? 'out' : 'in';
+      return { ...base, direction, fixedBuffer: o.fixedBuffer, transferLength: length };
     }
     if (spec.direction === 'out') {
       const data = o.data;
@@ -917,6 +953,15 @@ export class Device implements AsyncDisposable {
     const { blockLength, maxBlocks } = await this.#ioInfo(options);
     const { dpo, fua } = await this.#dpoFua(options);
     const total = blocks * blockLength;
+    if (options.fixedBuffer !== undefined) {
+      this.#checkFixed(options.fixedBuffer, blocks, maxBlocks, total, options.into !== undefined);
+      const spec = buildRead(
+        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
+        { size: this.#rwSize(start, blocks, true) },
+      );
+      await this.#run(spec, { ...commandOnly(options), fixedBuffer: options.fixedBuffer });
+      return options.fixedBuffer.buffer.subarray(0, total);
+    }
     const into = options.into ?? new Uint8Array(total);
     if (into.length < total) {
       throw new InvalidArgumentError(
@@ -961,6 +1006,20 @@ export class Device implements AsyncDisposable {
       );
     }
     const { dpo, fua, flushAfter } = await this.#dpoFua(options);
+    if (options.fixedBuffer !== undefined) {
+      const lease = options.fixedBuffer;
+      this.#checkFixed(lease, blocks, maxBlocks, data.length, false);
+      if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset) {
+        lease.buffer.set(data);
+      }
+      const spec = buildWrite(
+        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
+        { size: this.#rwSize(start, blocks, false) },
+      );
+      await this.#run(spec, { ...commandOnly(options), fixedBuffer: lease });
+      if (flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+      return;
+    }
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
@@ -1006,6 +1065,31 @@ export class Device implements AsyncDisposable {
     const mode = this.#cacheMode;
     if (mode === null || mode.dpofua) return { dpo: wantDpo, fua: wantFua, flushAfter: false };
     return { dpo: false, fua: false, flushAfter: wantFua && mode.wce };
+  }
+
+  /** A fixed buffer carries exactly one command: it must hold the transfer, and the transfer must fit. */
+  #checkFixed(
+    lease: FixedBufferLease,
+    blocks: number,
+    maxBlocks: number,
+    bytes: number,
+    withInto: boolean,
+  ): void {
+    if (withInto) {
+      throw new InvalidArgumentError('fixedBuffer', '`fixedBuffer` replaces `into`: pass one');
+    }
+    if (blocks > maxBlocks) {
+      throw new InvalidArgumentError(
+        'blocks',
+        `a fixed buffer carries one command: at most ${maxBlocks} blocks on this device, got ${blocks}`,
+      );
+    }
+    if (!(lease?.buffer instanceof Uint8Array) || lease.buffer.length < bytes) {
+      throw new InvalidArgumentError(
+        'fixedBuffer',
+        `Expected the fixed buffer to hold ${bytes} bytes, it has ${String(lease?.buffer?.length)}`,
+      );
+    }
   }
 
   /** Fails early (before any capacity read) when a write-class helper runs on a read-only device. */

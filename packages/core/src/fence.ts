@@ -13,6 +13,7 @@ const UNIT_ATTENTION = 0x06;
 const NOT_READY = 0x02;
 const MAX_KEY = (1n << 64n) - 1n;
 
+/** How a node fences: its key, the reservation type, and options for every command it sends. */
 export interface FenceOptions {
   /** This node's reservation key: non-zero, unique per node, stable across restarts. */
   readonly key: bigint;

@@ -554,3 +554,51 @@ describe('REPORT SUPPORTED OPERATION CODES without timeouts', () => {
     expect(dev.supportsCommand(0x28)).toBe(true);
   });
 });
+
+describe('read/write through registered (fixed) buffers', () => {
+  it('reads into and writes from a pool lease, one command each, with the lease index', async () => {
+    const disk = new EmulatedDisk({
+      capacity: { blocks: 4096 },
+      fixedBuffers: { count: 2, bufferBytes: 8192 },
+    });
+    const dev = await openDevice(disk, { write: true });
+    const pool = dev.transport.pool!;
+    const lease = await pool.acquire(4096);
+    lease.buffer.set(pattern(4096, 5));
+    disk.recorder.clear();
+    await dev.write(10, 8, lease.buffer, { fixedBuffer: lease });
+    lease.buffer.fill(0);
+    const back = await dev.read(10, 8, { fixedBuffer: lease });
+    expect(back.buffer).toBe(lease.buffer.buffer);
+    expect(back).toEqual(pattern(4096, 5));
+    expect(disk.recorder.commands().filter((n) => /^(READ|WRITE)\(/u.test(n))).toEqual([
+      'WRITE(10)',
+      'READ(10)',
+    ]);
+    // Data from elsewhere is copied into the lease.
+    await dev.write(20, 1, pattern(512, 6), { fixedBuffer: lease });
+    expect(await dev.read(20, 1)).toEqual(pattern(512, 6));
+    lease.release();
+  });
+
+  it('refuses what one command cannot carry, and `into` with a lease, before sending', async () => {
+    const disk = new EmulatedDisk({
+      capacity: { blocks: 4096 },
+      fixedBuffers: { count: 1, bufferBytes: 8192 },
+      maxTransferBytes: 4096,
+    });
+    const dev = await openDevice(disk, { write: true });
+    const lease = await dev.transport.pool!.acquire(8192);
+    await dev.read(0, 1);
+    disk.recorder.clear();
+    await expect(dev.read(0, 9, { fixedBuffer: lease })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(dev.read(0, 1, { fixedBuffer: lease, into: new Uint8Array(512) })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(
+      dev.write(0, 2, new Uint8Array(1024), { fixedBuffer: { ...lease, buffer: new Uint8Array(512) } }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(disk.recorder.size).toBe(0);
+    lease.release();
+  });
+});
