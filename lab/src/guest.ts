@@ -110,6 +110,12 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 labrun /labrun || fail
 : > /labrun/started
 PROFILE=$(cat /labrun/profile)
 mount -t debugfs none /sys/kernel/debug 2>/dev/null
+# The host's root first: a profile's set-up may run host tools (chroot /mnt …).
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose host /mnt || fail "mount host share"
+mount -o rbind /proc /mnt/proc
+mount -o rbind /sys /mnt/sys
+mount -o rbind /dev /mnt/dev
+mount -t tmpfs -o mode=0755 tmpfs /mnt/run
 case "$PROFILE" in
 ${cases.join('\n')}
   *) fail "unknown profile $PROFILE" ;;
@@ -153,11 +159,6 @@ json() { printf '%s' "$1" | tr -d '"\\\\' | sed 's/[[:space:]]*$//'; }
   done
   printf ']}\\n'
 } > /labrun/manifest.json
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose host /mnt || fail "mount host share"
-mount -o rbind /proc /mnt/proc
-mount -o rbind /sys /mnt/sys
-mount -o rbind /dev /mnt/dev
-mount -t tmpfs -o mode=0755 tmpfs /mnt/run
 cp /labrun/manifest.json /mnt${GUEST_MANIFEST_PATH}
 cp /labrun/job.sh /mnt/run/scsikit-job.sh
 # Through a pipe, so the command sees no terminal (as under CI) and prints no cursor codes.

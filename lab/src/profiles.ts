@@ -49,6 +49,36 @@ for i in 1 2; do
 done
 `;
 
+/** Two initiator identities log in to one LIO iSCSI target over loopback: two "hosts", one LUN. */
+const ISCSI_TARGET = 'iqn.2026-11.org.scsikit:lab-target';
+const ISCSI_SETUP = `
+mount -t configfs none /sys/kernel/config 2>/dev/null
+mkdir -p /var/target/pr /var/target/alua /lio
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+T=/sys/kernel/config/target
+truncate -s 64M /lio/disk0.img 2>/dev/null || dd if=/dev/zero of=/lio/disk0.img bs=1M count=0 seek=64 2>/dev/null
+mkdir -p $T/core/fileio_0/disk0
+echo "fd_dev_name=/lio/disk0.img,fd_dev_size=67108864" > $T/core/fileio_0/disk0/control
+echo scsikit-iscsi-disk0 > $T/core/fileio_0/disk0/wwn/vpd_unit_serial
+echo 1 > $T/core/fileio_0/disk0/enable
+echo 1 > $T/core/fileio_0/disk0/attrib/emulate_tpu
+echo 1 > $T/core/fileio_0/disk0/attrib/emulate_tpws
+G=$T/iscsi/${ISCSI_TARGET}/tpgt_1
+mkdir -p $G/lun/lun_0 || fail "no LIO iSCSI target (iscsi_target_mod)"
+ln -s $T/core/fileio_0/disk0 $G/lun/lun_0/disk0
+mkdir $G/np/127.0.0.1:3260 || fail "iSCSI portal 127.0.0.1:3260"
+# Any initiator may log in (demo mode), without CHAP, and may write.
+echo 1 > $G/attrib/generate_node_acls
+echo 1 > $G/attrib/cache_dynamic_acls
+echo 0 > $G/attrib/demo_mode_write_protect
+echo 0 > $G/attrib/authentication
+echo 1 > $G/enable
+# Debian's open-iscsi (iscsistart: login without a running iscsid), once per initiator identity.
+for n in a b; do
+  chroot /mnt /sbin/iscsistart -i iqn.2026-11.org.scsikit:node-$n -t ${ISCSI_TARGET} -g 1 -a 127.0.0.1 -p 3260 >/dev/ttyS0 2>&1 || fail "iscsistart node-$n"
+done
+`;
+
 export const PROFILES: Readonly<Record<string, Profile>> = {
   default: {
     name: 'default',
@@ -146,6 +176,21 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
       { name: 'tcm_loop' },
     ],
     setup: LIO_SETUP,
+    devices: 2,
+  },
+  iscsi: {
+    name: 'iscsi',
+    description:
+      "one LIO fileio LUN exported over iSCSI on loopback and logged into by two initiator names (Debian's open-iscsi): two sessions to one LUN",
+    kernel: 'current',
+    modules: [
+      { name: 'configfs' },
+      { name: 'target_core_mod' },
+      { name: 'target_core_file' },
+      { name: 'iscsi_target_mod' },
+      { name: 'iscsi_tcp' },
+    ],
+    setup: ISCSI_SETUP,
     devices: 2,
   },
   legacy: {

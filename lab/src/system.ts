@@ -9,6 +9,8 @@ export const HOST_TOOLS: ReadonlyArray<{ readonly program: string; readonly pkg:
   { program: 'xz', pkg: 'xz-utils' },
   { program: 'dpkg-deb', pkg: 'dpkg' },
   { program: 'apt-get', pkg: 'apt' },
+  // The iscsi profile logs in with open-iscsi's iscsistart, run from the host's root in the guest.
+  { program: 'iscsistart', pkg: 'open-iscsi' },
 ];
 
 export const ARCHIVE_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';

@@ -153,15 +153,15 @@ describe('resolveTarget (fake sysfs)', () => {
     writeFileSync(outside, '');
     const sneaky = join(tree.dev, 'sdz');
     symlinkSync(outside, sneaky);
-    expect(() => resolveTarget(sneaky, roots)).toThrow(/which is not under/);
+    expect(() => resolveTarget(sneaky, roots)).toThrow(/resolves to ".*outside", a regular file not under /);
   });
 
   it.each([
-    ['a missing node', () => join(tree.dev, 'sdq'), /no such device node/],
+    ['a missing node', () => join(tree.dev, 'sdq'), /no such file or device node/],
     ['a partition', () => touch('sda1'), /is a partition/],
     ['an unknown H:C:T:L', () => '9:9:9:9', /No SCSI device matches 9:9:9:9 \(devices: 0:0:0:0/],
     ['a relative name', () => 'sda', /Expected a device as/],
-    ['a non-SCSI node', () => touch('nvme0n1'), /is not a SCSI device node/],
+    ['a non-SCSI node', () => touch('nvme0n1'), /is a regular file, not a SCSI device node/],
     ['an unknown wwn', () => ({ wwn: 'naa.1' }), /No SCSI device matches wwn/],
   ])('rejects %s', (_n, target, message) => {
     expect(() => resolveTarget(target() as never, roots)).toThrow(InvalidArgumentError);

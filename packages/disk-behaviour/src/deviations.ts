@@ -77,6 +77,11 @@ export const DEVIATIONS: DeviationsTable = {
     },
   },
   'inquiry.page-without-evpd': {
+    scsi_debug: {
+      answer: { status: GOOD },
+      note: 'resp_inquiry ignores the page code when EVPD is 0 and returns standard data',
+      basis: 'observed',
+    },
     qemu: {
       answer: cc(0x5, 0x24, 0x00, { fieldPointer: 'absent' }),
       note: 'SENSE_CODE(INVALID_FIELD) carries no sense-key specific bytes',
