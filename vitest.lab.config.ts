@@ -16,6 +16,11 @@ export default defineConfig({
     include: ['**/*.lab.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', ...otherProfiles.map((p) => `**/*.${p}.lab.test.ts`)],
     fileParallelism: false,
+    // One worker for every file, modules loaded once: under TCG, per-file transform and import cost
+    // more than the tests themselves. Files share the profile's devices anyway (and run in turn).
+    isolate: false,
+    pool: 'forks',
+    poolOptions: { forks: { singleFork: true } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

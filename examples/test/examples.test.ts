@@ -102,6 +102,7 @@ describe('examples on an EmulatedDisk', () => {
     const out = await output(async () => decodeError(await openDevice(disk())));
     expect(out).toMatch(/CheckConditionError \(ERR_SCSIKIT_CHECK_CONDITION\)/);
     expect(out).toMatch(/ILLEGAL REQUEST/);
+    expect(out).toMatch(/InvalidArgumentError \(ERR_SCSIKIT_INVALID_ARGUMENT, lba-out-of-range\)/);
     expect(out).toMatch(/PermissionError \(ERR_SCSIKIT_PERMISSION\)/);
   });
 

@@ -1,3 +1,4 @@
+import { show } from './args.js';
 import { CdbBuildError, DecodeError } from './errors.js';
 
 /** Anything a decoder accepts: a Uint8Array (Node Buffers are Uint8Arrays) or an ArrayBuffer. */
@@ -98,7 +99,7 @@ export function hex(bytes: Uint8Array): string {
 export function checkUint(value: number, bits: number, field: string): number {
   const max = bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1;
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new CdbBuildError(field, `must be an integer in [0, ${max}], got ${String(value)}`, `${bits} bits`);
+    throw new CdbBuildError(field, `must be an integer in [0, ${max}], got ${show(value)}`, `${bits} bits`);
   }
   return value;
 }
@@ -107,7 +108,7 @@ export function checkBigUint(value: bigint | number, bits: number, field: string
   const v = typeof value === 'bigint' ? value : Number.isInteger(value) ? BigInt(value) : -1n;
   const max = (1n << BigInt(bits)) - 1n;
   if (v < 0n || v > max) {
-    throw new CdbBuildError(field, `must be an integer in [0, ${max}], got ${String(value)}`, `${bits} bits`);
+    throw new CdbBuildError(field, `must be an integer in [0, ${max}], got ${show(value)}`, `${bits} bits`);
   }
   return v;
 }

@@ -134,6 +134,8 @@ export function exitStatusFor(e: unknown): ExitStatus {
   if (e instanceof HostError || e instanceof TransportFailureError) return EXIT.TRANSPORT_ERROR;
   // A read-only refusal is a usage mistake (the --write flag was missing), not a device answer.
   if (e instanceof PermissionError) return e.reason === 'read-only' ? EXIT.SYNTAX_ERROR : EXIT.FILE_ERROR;
+  // The SDK's capacity guard stands in for the device's 05h/21h/00h: same status as that sense.
+  if (e instanceof InvalidArgumentError && e.reason === 'lba-out-of-range') return EXIT.LBA_OUT_OF_RANGE;
   if (e instanceof InvalidArgumentError) return e.field === 'target' ? EXIT.FILE_ERROR : EXIT.SYNTAX_ERROR;
   if (e instanceof DeviceGoneError || e instanceof ClosedError) return EXIT.FILE_ERROR;
   const code = (e as { code?: unknown } | null)?.code;

@@ -333,10 +333,21 @@ describe('persistent reservations', () => {
 });
 
 describe('exit statuses for provoked conditions (sg3_utils convention)', () => {
-  it('LBA out of range: 22', async () => {
+  it('LBA out of range: 22, from the device (a raw READ(10) reaches it)', async () => {
+    const disk = new EmulatedDisk({ capacity: { blocks: 1000 } });
+    const doc = await cliJson('raw', ['x', '28 00 00 00 03 e8 00 00 01 00', '-r', '512'], {
+      transport: disk,
+      code: 22,
+    });
+    expect(doc.error).toMatchObject({ senseKey: 5, asc: 0x21, ascq: 0, scsiCommand: 'READ(10)' });
+  });
+
+  it('LBA out of range: 22 too when the SDK refuses the range before sending it', async () => {
     const disk = new EmulatedDisk({ capacity: { blocks: 1000 } });
     const doc = await cliJson('read', ['x', '--lba', '1000', '--count', '1'], { transport: disk, code: 22 });
-    expect(doc.error).toMatchObject({ senseKey: 5, asc: 0x21, ascq: 0, scsiCommand: 'READ(10)' });
+    expect(doc.error).toMatchObject({ code: 'ERR_SCSIKIT_INVALID_ARGUMENT', scsiCommand: 'READ' });
+    expect(String((doc.error as { message: string }).message)).toMatch(/LBA 1000 is past the end/u);
+    expect(disk.recorder.commands()).not.toContain('READ(10)');
   });
 
   it('reservation conflict: 24, from a second initiator of one EmulatedDisk', async () => {
@@ -530,7 +541,9 @@ describe('--verbose traces each CDB and the status/sense (core diagnostics chann
     const ok = await cli(['tur', 'x', '-v'], { transport: disk });
     expect(ok.stderr).toContain('TEST UNIT READY cdb: [00 00 00 00 00 00]');
     expect(ok.stderr).toContain('status: GOOD');
-    const bad = await cli(['read', 'x', '-l', '200', '-n', '1', '-vv'], { transport: disk });
+    const bad = await cli(['raw', 'x', '28 00 00 00 00 c8 00 00 01 00', '-r', '512', '-vv'], {
+      transport: disk,
+    });
     expect(bad.stderr).toContain('READ(10) cdb: [28 00 00 00 00 c8 00 00 01 00]');
     expect(bad.stderr).toContain('status: CHECK CONDITION');
     expect(bad.stderr).toContain('Additional sense: Logical block address out of range');

@@ -951,6 +951,7 @@ export class Device implements AsyncDisposable {
     const start = checkLba(lba);
     checkBlocks(blocks);
     const { blockLength, maxBlocks } = await this.#ioInfo(options);
+    this.#checkRange('READ', start, blocks);
     const { dpo, fua } = await this.#dpoFua(options);
     const total = blocks * blockLength;
     if (options.fixedBuffer !== undefined) {
@@ -999,6 +1000,7 @@ export class Device implements AsyncDisposable {
     checkBlocks(blocks);
     this.#guardWrite('WRITE');
     const { blockLength, maxBlocks } = await this.#ioInfo(options);
+    this.#checkRange('WRITE', start, blocks);
     if (!(data instanceof Uint8Array) || data.length !== blocks * blockLength) {
       throw new InvalidArgumentError(
         'data',
@@ -1109,6 +1111,22 @@ export class Device implements AsyncDisposable {
   }
 
   /**
+   * Refuses a range past the cached capacity before anything is sent (scsi_debug mishandles LBAs
+   * near 2^64; GET LBA STATUS there has crashed a guest kernel). `blocks` 0 still needs `lba` to
+   * address a block (WRITE SAME: to the end of the medium). No cache, no check; `execute` never checks.
+   */
+  #checkRange(command: string, lba: bigint, blocks: number): void {
+    const cap = this.#capacity;
+    if (cap === undefined || lba + BigInt(Math.max(blocks, 1)) <= cap.blocks) return;
+    const what = blocks === 0 ? `${command} at LBA ${lba}` : `${command} of ${blocks} block(s) at LBA ${lba}`;
+    throw new InvalidArgumentError(
+      'lba',
+      `${what} is past the end of the device (capacity ${cap.blocks} blocks, last LBA ${cap.lastLba}); nothing was sent`,
+      { command, reason: 'lba-out-of-range' },
+    );
+  }
+
+  /**
    * VERIFY: the device checks the blocks can be read (BYTCHK 0), or compares them with `data`
    * (BYTCHK 1). A miscompare is a CheckConditionError with sense key MISCOMPARE.
    */
@@ -1120,6 +1138,7 @@ export class Device implements AsyncDisposable {
     const start = checkLba(lba);
     checkBlocks(blocks, 0);
     const { blockLength } = await this.#ioInfo(options);
+    this.#checkRange('VERIFY', start, blocks);
     const fits10 = start + BigInt(blocks) <= 0x1_0000_0000n && blocks <= 0xffff;
     const spec = buildVerify(
       { lba: start, blocks, blockLength, ...(options.data === undefined ? {} : { bytchk: 1 }) },
@@ -1134,6 +1153,7 @@ export class Device implements AsyncDisposable {
     checkBlocks(blocks, 0);
     this.#guardWrite('WRITE SAME');
     const { blockLength } = await this.#ioInfo(options);
+    this.#checkRange('WRITE SAME', start, blocks);
     // WRITE SAME(10) may carry UNMAP only where the provisioning VPD sets LBPWS10 (scsi_debug
     // answers 05/24/00 otherwise).
     const lbp = options.unmap === true ? await this.#provisioning(options) : null;
@@ -1201,6 +1221,7 @@ export class Device implements AsyncDisposable {
       let lba = checkLba(r.lba);
       let left = r.blocks;
       checkBlocks(left, 0);
+      this.#checkRange('UNMAP', lba, left);
       while (left > 0) {
         const n = Math.min(left, maxLbas);
         pieces.push({ lba, blocks: n });
@@ -1243,9 +1264,13 @@ export class Device implements AsyncDisposable {
     await this.#run(spec, options);
   }
 
-  /** GET LBA STATUS: mapped / deallocated / anchored extents from `lba`. */
-  getLbaStatus(lba: bigint | number, options: CommandOptions = {}): Promise<GetLbaStatusData> {
+  /**
+   * GET LBA STATUS: mapped / deallocated / anchored extents from `lba`. Once the capacity is cached
+   * (`readCapacity`, or any read/write), an `lba` past the last LBA is refused without sending.
+   */
+  async getLbaStatus(lba: bigint | number, options: CommandOptions = {}): Promise<GetLbaStatusData> {
     const startingLba = checkLba(lba);
+    this.#checkRange('GET LBA STATUS', startingLba, 0);
     return this.#readDecoded(
       (allocationLength) => buildGetLbaStatus({ startingLba, allocationLength }),
       decodeGetLbaStatus as (b: Uint8Array) => GetLbaStatusData & { truncated?: boolean },
@@ -1271,6 +1296,7 @@ export class Device implements AsyncDisposable {
     checkBlocks(blocks);
     this.#guardWrite('COMPARE AND WRITE');
     const { blockLength } = await this.#ioInfo(options);
+    this.#checkRange('COMPARE AND WRITE', start, blocks);
     const bytes = blocks * blockLength;
     if (compare.length !== bytes || write.length !== bytes) {
       throw new InvalidArgumentError(

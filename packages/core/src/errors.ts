@@ -309,14 +309,22 @@ export class PermissionError extends ScsiError {
   }
 }
 
-/** A bad argument or option; nothing was sent. `field` names it. */
+/**
+ * A bad argument or option; nothing was sent. `field` names it. `reason`, when set, says which
+ * check refused it, for code that must tell them apart:
+ * - `'lba-out-of-range'`: the range runs past the device's cached capacity (the device would have
+ *   answered ILLEGAL REQUEST, LOGICAL BLOCK ADDRESS OUT OF RANGE, 05h/21h/00h).
+ */
 export class InvalidArgumentError extends ScsiError {
   static override readonly code = ScsiErrorCodes.INVALID_ARGUMENT;
   readonly field: string;
-  constructor(field: string, message: string, options: ScsiErrorOptions = {}) {
+  /** Which check refused the argument (see the class description); absent for the others. */
+  declare readonly reason?: string;
+  constructor(field: string, message: string, options: ScsiErrorOptions & { readonly reason?: string } = {}) {
     super(ScsiErrorCodes.INVALID_ARGUMENT, message, options);
     this.name = 'InvalidArgumentError';
     this.field = field;
+    if (options.reason !== undefined) (this as { reason?: string }).reason = options.reason;
   }
 }
 

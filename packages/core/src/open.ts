@@ -10,7 +10,7 @@ import * as uring from '@scsikit/transport-uring';
 import { Device } from './device.js';
 import { channels, log } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
-import { InvalidArgumentError, mapTransportError } from './errors.js';
+import { DeviceGoneError, InvalidArgumentError, mapTransportError, type ScsiError } from './errors.js';
 import { type OpenOptions, type ResolvedOpenOptions, resolveOpenOptions } from './options.js';
 import { type DeviceTarget, resolveTarget } from './resolve.js';
 
@@ -131,6 +131,37 @@ async function fallback(
   return opened;
 }
 
+/** Errno names from opening a node that resolved a moment earlier: it went away in between. */
+const VANISHED: ReadonlySet<string> = new Set(['ENOENT', 'ENXIO', 'ENODEV']);
+
+/**
+ * An open failure, naming the device. A node that sysfs listed but open(2) cannot find was removed
+ * (DeviceGoneError); one that is no SCSI node (ENOTTY: a regular file, another driver's device) is a
+ * bad target. Everything else maps as any transport error.
+ */
+function openFailure(e: unknown, info: ScsiDeviceInfo): ScsiError {
+  const errnoCode =
+    (e as { errnoCode?: unknown } | null)?.errnoCode ?? (e as { code?: unknown } | null)?.code;
+  const nodes = [info.bsg, info.sg].filter((n) => n !== undefined).join(' or ');
+  if (typeof errnoCode === 'string' && VANISHED.has(errnoCode)) {
+    return new DeviceGoneError(
+      `${info.hctl}: ${nodes} vanished while opening it (${errnoCode}): the device was removed`,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (errnoCode === 'ENOTTY') {
+    const why = (e as { cause?: { message?: unknown } }).cause?.message;
+    return new InvalidArgumentError(
+      'target',
+      `${info.hctl}: ${nodes} is not a SCSI device node${typeof why === 'string' ? ` (${why})` : ''}`,
+      { cause: e },
+    );
+  }
+  return mapTransportError(e);
+}
+
 /** @internal `openDevice` with injectable transport openers. */
 export async function openDeviceWith(
   openers: TransportOpeners,
@@ -145,7 +176,7 @@ export async function openDeviceWith(
   try {
     opened = await openTransport(info, o, openers);
   } catch (e) {
-    throw mapTransportError(e);
+    throw openFailure(e, info);
   }
   log('opened %s (%s) over %s', opened.path, info.hctl, opened.transport.kind);
   return new Device({ ...base, transport: opened.transport, ownsTransport: true, path: opened.path, info });

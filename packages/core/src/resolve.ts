@@ -3,7 +3,7 @@
  * sysfs description, which carries its bsg and sg nodes. Paths are checked by shape and by realpath:
  * whatever a path resolves to must be a SCSI node under the device root.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { type DiscoveryOptions, listDevices, readDeviceInfo, type ScsiDeviceInfo } from './discovery.js';
 import { InvalidArgumentError } from './errors.js';
@@ -38,6 +38,22 @@ function notFound(what: string, options: DiscoveryOptions): never {
   );
 }
 
+/** What a path is, in words, for the messages that refuse it ('a directory', 'a regular file'…). */
+function kindOf(path: string): string {
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return 'a directory';
+    if (st.isFile()) return 'a regular file';
+    if (st.isCharacterDevice()) return `a character device (${st.rdev >> 8}:${st.rdev & 0xff})`;
+    if (st.isBlockDevice()) return 'a block device';
+    if (st.isFIFO()) return 'a FIFO';
+    if (st.isSocket()) return 'a socket';
+    return 'a special file';
+  } catch (e) {
+    return `unreadable (${String((e as { code?: unknown }).code ?? e)})`;
+  }
+}
+
 function byPath(path: string, options: DiscoveryOptions): ScsiDeviceInfo {
   const devRoot = options.devRoot ?? '/dev';
   let real: string;
@@ -47,7 +63,7 @@ function byPath(path: string, options: DiscoveryOptions): ScsiDeviceInfo {
     const code = (e as { code?: string }).code;
     throw new InvalidArgumentError(
       'target',
-      `Cannot open ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such device node' : String(code ?? e)}`,
+      `Cannot open ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'no such file or device node (never there, or removed)' : String(code ?? e)}`,
       { cause: e },
     );
   }
@@ -61,7 +77,7 @@ function byPath(path: string, options: DiscoveryOptions): ScsiDeviceInfo {
   if (rel.startsWith('..') || rel === '' || rel.startsWith('/')) {
     throw new InvalidArgumentError(
       'target',
-      `${JSON.stringify(path)} resolves to ${JSON.stringify(real)}, which is not under ${devRoot}`,
+      `${JSON.stringify(path)} resolves to ${JSON.stringify(real)}, ${kindOf(real)} not under ${devRoot}; expected ${FORMS}`,
     );
   }
   if (PARTITION.test(rel)) {
@@ -81,7 +97,7 @@ function byPath(path: string, options: DiscoveryOptions): ScsiDeviceInfo {
   }
   throw new InvalidArgumentError(
     'target',
-    `${JSON.stringify(path)} (${real}) is not a SCSI device node; expected ${FORMS}`,
+    `${JSON.stringify(path)} (${real}) is ${kindOf(real)}, not a SCSI device node; expected ${FORMS}`,
   );
 }
 

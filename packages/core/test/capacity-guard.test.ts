@@ -57,7 +57,15 @@ const METHODS: readonly Case[] = [
   ['write', 'WRITE', (d, lba, n) => d.write(lba, n, new Uint8Array(n * 512))],
   ['verify', 'VERIFY', (d, lba, n) => d.verify(lba, n)],
   ['writeSame', 'WRITE SAME', (d, lba, n) => d.writeSame(lba, n, { data: block })],
-  ['unmap', 'UNMAP', (d, lba, n) => d.unmap([{ lba: 0, blocks: 1 }, { lba, blocks: n }])],
+  [
+    'unmap',
+    'UNMAP',
+    (d, lba, n) =>
+      d.unmap([
+        { lba: 0, blocks: 1 },
+        { lba, blocks: n },
+      ]),
+  ],
   [
     'compareAndWrite',
     'COMPARE AND WRITE',
@@ -145,8 +153,8 @@ describe('capacity guard on a device of 2^64 − 1 blocks (no 64-bit wrap)', () 
     view.setBigUint64(0, MAX_U64 - 1n);
     view.setUint32(8, 512);
     const t = scripted(disk, {
-      0x25: () => ({ dataIn: Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0, 0, 2, 0]) }),
-      0x9e: (cmd) => ((cmd.cdb[1] ?? 0) & 0x1f) === 0x10 ? { dataIn: rc16 } : undefined,
+      37: () => ({ dataIn: Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0, 0, 2, 0]) }),
+      158: (cmd) => (((cmd.cdb[1] ?? 0) & 0x1f) === 0x10 ? { dataIn: rc16 } : undefined),
     });
     return t;
   }

@@ -133,9 +133,7 @@ describe.each(manifest.devices.map((d) => [`${d.kind} ${d.hctl}`, d] as const))(
       }
       expect(e.senseKey).toBe(5);
       expect(e.asc).toBe(0x21);
-      expect(e.message).toMatch(
-        /^READ\(16\) failed: ILLEGAL REQUEST, Logical block address out of range/,
-      );
+      expect(e.message).toMatch(/^READ\(16\) failed: ILLEGAL REQUEST, Logical block address out of range/);
       await dev.close();
     });
 

@@ -23,11 +23,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Each path, and what the message must say about it. */
 const PATHS: ReadonlyArray<readonly [string, string, RegExp]> = [
   ['a regular file', file, /"\/.*file\.img", a regular file not under \/dev/u],
-  ['/dev/null', '/dev/null', /"\/dev\/null" \(\/dev\/null\) is a character device \(1:3\), not a SCSI device node/u],
+  [
+    '/dev/null',
+    '/dev/null',
+    /"\/dev\/null" \(\/dev\/null\) is a character device \(1:3\), not a SCSI device node/u,
+  ],
   ['a directory', dir, /a directory not under \/dev/u],
   ['/dev itself', '/dev', /"\/dev", a directory not under \/dev/u],
   ['a nonexistent path', '/dev/sg4242', /Cannot open "\/dev\/sg4242": no such file or device node/u],
-  ['a removed node', removed, /Cannot open ".*removed": no such file or device node \(never there, or removed\)/u],
+  [
+    'a removed node',
+    removed,
+    /Cannot open ".*removed": no such file or device node \(never there, or removed\)/u,
+  ],
   ['.. out of /dev', '/dev/../etc/passwd', /resolves to "\/etc\/passwd", a regular file not under \/dev/u],
   ['.. inside /dev', '/dev/bsg/../null', /\(\/dev\/null\) is a character device/u],
   ['a NUL byte', '/dev/sg0\0/../null', /Expected a device as .*got "\/dev\/sg0\\u0000/u],
@@ -108,7 +116,9 @@ describe('openDevice when the node changes between sysfs and open(2)', () => {
       { ...roots, transport: 'sgio' },
     ).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InvalidArgumentError);
-    expect((e as Error).message).toMatch(/^3:0:0:0: .*sg3 is not a SCSI device node \(.*not a character device\)/u);
+    expect((e as Error).message).toMatch(
+      /^3:0:0:0: .*sg3 is not a SCSI device node \(.*not a character device\)/u,
+    );
   });
 });
 

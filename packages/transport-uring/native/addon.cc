@@ -38,7 +38,7 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
     Napi::Env env = info.Env();
     if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "Ring must be called with new");
     if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "entries must be a number");
-    const uint32_t entries = info[0].As<Napi::Number>().Uint32Value();
+    const uint32_t entries = ExactU32(env, info[0], "entries");
     if (entries == 0 || entries > 32768 || (entries & (entries - 1)) != 0) {
       throw Napi::RangeError::New(env, "entries must be a power of two in [1, 32768]");
     }

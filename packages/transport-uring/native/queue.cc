@@ -49,7 +49,7 @@ QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWra
   if (info.Length() < 5 || !info[0].IsNumber() || !info[4].IsFunction()) {
     throw Napi::TypeError::New(env, "new Queue(entries, cdbArea, senseArea, completionArea, onComplete)");
   }
-  const uint32_t entries = info[0].As<Napi::Number>().Uint32Value();
+  const uint32_t entries = ExactU32(env, info[0], "entries");
   if (entries == 0 || entries > 4096 || (entries & (entries - 1)) != 0) {
     throw Napi::RangeError::New(env, "entries must be a power of two in [1, 4096]");
   }
@@ -148,17 +148,21 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
   for (size_t i : {0, 1, 2, 3, 5, 6, 7, 8}) {
     if (!info[i].IsNumber()) throw Napi::TypeError::New(env, "submitCmd: numeric argument expected");
   }
-  const uint32_t slot = info[0].As<Napi::Number>().Uint32Value();
+  const uint32_t slot = ExactU32(env, info[0], "slot");
   const int fd = info[1].As<Napi::Number>().Int32Value();
-  const uint32_t cdb_len = info[2].As<Napi::Number>().Uint32Value();
+  const uint32_t cdb_len = ExactU32(env, info[2], "cdbLen");
   const int dir = info[3].As<Napi::Number>().Int32Value();
   const double data_len_d = info[5].As<Napi::Number>().DoubleValue();
-  const uint32_t sense_len = info[6].As<Napi::Number>().Uint32Value();
+  const uint32_t sense_len = ExactU32(env, info[6], "senseLen");
   const uint32_t timeout_ms = info[7].As<Napi::Number>().Uint32Value();
   const int32_t buf_index = info[8].As<Napi::Number>().Int32Value();
   if (cdb_len < 1 || cdb_len > kCdbStride) throw Napi::RangeError::New(env, "cdbLen must be 1..32");
   if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0, 1 or 2");
   if (sense_len < 1 || sense_len > 252) throw Napi::RangeError::New(env, "senseLen must be 1..252");
+  // The SQE's buf_index is 16 bits: an unchecked index would silently name another buffer.
+  if (buf_index < -1 || (buf_index >= 0 && static_cast<uint32_t>(buf_index) >= buffers_count_)) {
+    throw Napi::RangeError::New(env, "bufIndex must be -1 or the index of a registered buffer");
+  }
   uint8_t* data = nullptr;
   uint32_t data_len = 0;
   if (dir != 0) {
@@ -205,7 +209,7 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
 Napi::Value QueueWrap::SubmitNop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "submitNop(slot)");
-  const uint32_t slot = info[0].As<Napi::Number>().Uint32Value();
+  const uint32_t slot = ExactU32(env, info[0], "slot");
   io_uring_sqe* sqe = NextSqe(env, slot);
   if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
   sqe->opcode = IORING_OP_NOP;
@@ -304,8 +308,8 @@ Napi::Value QueueWrap::RegisterBuffers(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "registerBuffers(count, size)");
   }
   if (buffers_registered_) throw CodedError(env, "ERR_SCSIKIT_BUFFERS_REGISTERED", "buffers already registered");
-  const uint32_t count = info[0].As<Napi::Number>().Uint32Value();
-  const uint32_t size = info[1].As<Napi::Number>().Uint32Value();
+  const uint32_t count = ExactU32(env, info[0], "count");
+  const uint32_t size = ExactU32(env, info[1], "size");
   if (count == 0 || count > 1024 || size == 0 || size > (64u << 20)) {
     throw Napi::RangeError::New(env, "count must be 1..1024 and size 1..64 MiB");
   }
@@ -328,6 +332,7 @@ Napi::Value QueueWrap::RegisterBuffers(const Napi::CallbackInfo& info) {
     throw ErrnoError(env, ret, "io_uring_register_buffers");
   }
   buffers_registered_ = true;
+  buffers_count_ = count;
   for (uint32_t i = 0; i < count; i++) {
     napi_value ab;
     if (napi_create_external_arraybuffer(env, iov[i].iov_base, size, FreeAligned, nullptr, &ab) != napi_ok) {

@@ -75,6 +75,7 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   Napi::Reference<Napi::Value> self_ref_;  // keeps the wrapper alive while the poll handle exists
   std::vector<Napi::Reference<Napi::Value>> registered_;  // fixed-buffer ArrayBuffers
   bool buffers_registered_ = false;
+  uint32_t buffers_count_ = 0;  // how many registerBuffers registered: the valid bufIndex values
   napi_env env_ = nullptr;
 };
 

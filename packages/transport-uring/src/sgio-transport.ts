@@ -26,6 +26,7 @@ import {
   DEFAULT_SENSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   errnoError,
+  InvalidCommandError,
   OutcomeUnknownError,
   type PendingCommand,
   PendingCommands,
@@ -611,7 +612,8 @@ export async function openSgioTransport(
   }
   const node = parseSgioPath(path, roots);
   if (node === undefined) {
-    throw new RangeError(
+    throw new InvalidCommandError(
+      'path',
       `Expected a SCSI generic device path (${roots.dev}/sgN or ${roots.dev}/bsg/H:C:T:L), got ${JSON.stringify(path)}`,
     );
   }
@@ -631,7 +633,8 @@ export async function openSgioTransport(
   }
   const real = parseSgioPath(resolved, roots);
   if (real === undefined) {
-    throw new RangeError(
+    throw new InvalidCommandError(
+      'path',
       `${JSON.stringify(path)} resolves to ${JSON.stringify(resolved)}, not a SCSI generic device under ${roots.dev}`,
     );
   }

@@ -130,7 +130,13 @@ export class UringTransport implements Transport {
     }
     this.path = path;
     this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.#fd = openSync(path, options.write === true ? constants.O_RDWR : constants.O_RDONLY);
+    try {
+      this.#fd = openSync(path, options.write === true ? constants.O_RDWR : constants.O_RDONLY);
+    } catch (e) {
+      // Typed like every other transport failure; the fs error (naming the path) is the cause.
+      const errno = (e as { errno?: unknown }).errno;
+      throw errnoError(typeof errno === 'number' ? -Math.abs(errno) : -5, 'open', e);
+    }
     try {
       this.#queue = ThreadQueue.acquire(options.ringEntries ?? 256);
     } catch (e) {

@@ -1,5 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { InvalidCommandError, TransportAbortedError, TransportClosedError } from '@scsikit/transport';
+import {
+  InvalidCommandError,
+  SyscallError,
+  TransportAbortedError,
+  TransportClosedError,
+} from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
 import { loadNative, NopQueue, UringTransport } from '../src/index.js';
 import { ThreadQueue } from '../src/thread-queue.js';
@@ -120,10 +125,17 @@ describe('UringTransport.open', () => {
     expect(() => UringTransport.open('/dev/bsg/0:0:0:0/../../../etc/passwd')).toThrow(/bsg/);
   });
 
-  it('reports a missing node as the errno open(2) gave', () => {
-    expect(() => UringTransport.open('/dev/bsg/9:9:9:9')).toThrow(
-      expect.objectContaining({ code: 'ENOENT' }),
-    );
+  it('reports a missing node as a SyscallError with the errno open(2) gave', () => {
+    const e = (() => {
+      try {
+        UringTransport.open('/dev/bsg/9:9:9:9');
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(SyscallError);
+    expect(e).toMatchObject({ errno: -2, errnoCode: 'ENOENT', syscall: 'open' });
+    expect(((e as Error).cause as Error).message).toContain('/dev/bsg/9:9:9:9');
   });
 });
 

@@ -253,7 +253,9 @@ describe('device paths', () => {
     await expect(SgioTransport.open('/dev/sda')).rejects.toThrowError(
       /Expected a SCSI generic device path \(\/dev\/sgN or \/dev\/bsg\/H:C:T:L\), got "\/dev\/sda"/,
     );
-    await expect(SgioTransport.open('/dev/bsg/0:0:0:0/../../sda')).rejects.toBeInstanceOf(RangeError);
+    await expect(SgioTransport.open('/dev/bsg/0:0:0:0/../../sda')).rejects.toBeInstanceOf(
+      InvalidCommandError,
+    );
     await expect(SgioTransport.open('/dev/sg0', { queueDepth: 17 })).rejects.toThrowError(
       'Expected `queueDepth` to be an integer in [1, 16], got `17` (number)',
     );

@@ -4,6 +4,7 @@
  * surface: do not re-export from index.ts.
  */
 import { z } from 'zod';
+import { show } from '../args.js';
 import { checkUint } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec, DataDirection } from '../types.js';
@@ -82,7 +83,7 @@ export function pickCode<K extends string>(
   if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value];
   throw new CdbBuildError(
     field,
-    `must be one of ${Object.keys(table).join(', ')} or an integer of ${bits} bits, got ${String(value)}`,
+    `must be one of ${Object.keys(table).join(', ')} or an integer of ${bits} bits, got ${show(value)}`,
   );
 }
 
@@ -93,7 +94,7 @@ export function pickName<K extends string>(
   field: string,
 ): number {
   if (typeof value === 'string' && Object.hasOwn(table, value)) return table[value];
-  throw new CdbBuildError(field, `must be one of ${Object.keys(table).join(', ')}, got ${String(value)}`);
+  throw new CdbBuildError(field, `must be one of ${Object.keys(table).join(', ')}, got ${show(value)}`);
 }
 
 /** zod: an unsigned integer of `bits` bits. */

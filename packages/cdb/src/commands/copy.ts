@@ -5,6 +5,7 @@
  * left to the caller.
  */
 import { z } from 'zod';
+import { checkParams, show } from '../args.js';
 import { checkUint, putU32 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -29,9 +30,10 @@ export const ExtendedCopyParamsSchema: z.ZodType<ExtendedCopyParams> = z.strictO
 });
 
 export function buildExtendedCopy(params: ExtendedCopyParams): CdbSpec {
+  checkParams(params, 'params');
   const lid = params.lid ?? 'lid1';
   if (lid !== 'lid1' && lid !== 'lid4') {
-    throw new CdbBuildError('lid', `must be 'lid1' or 'lid4', got ${String(lid)}`);
+    throw new CdbBuildError('lid', `must be 'lid1' or 'lid4', got ${show(lid)}`);
   }
   const length = checkUint(params.parameterListLength, 32, 'parameterListLength');
   const cdb = new Uint8Array(16);
@@ -112,6 +114,7 @@ export const ReceiveCopyResultsParamsSchema: z.ZodType<ReceiveCopyResultsParams>
  * the LIST IDENTIFIER left zero unless they are one of the LID1/LID4 actions above.
  */
 export function buildReceiveCopyResults(params: ReceiveCopyResultsParams): CdbSpec {
+  checkParams(params, 'params');
   const sa = pickCode(RECEIVE_COPY_SERVICE_ACTION, params.serviceAction, 5, 'serviceAction');
   const listIdentifier = params.listIdentifier ?? 0;
   const allocationLength = checkUint(params.allocationLength ?? 4096, 32, 'allocationLength');
@@ -144,6 +147,7 @@ export const ReceiveRodTokenInformationParamsSchema: z.ZodType<ReceiveRodTokenIn
 
 /** RECEIVE ROD TOKEN INFORMATION (84h/07h): status of a token copy and, after POPULATE TOKEN, the token. */
 export function buildReceiveRodTokenInformation(params: ReceiveRodTokenInformationParams): CdbSpec {
+  checkParams(params, 'params');
   return buildReceiveCopyResults({
     serviceAction: 'rodTokenInformation',
     listIdentifier: checkUint(params.listIdentifier, 32, 'listIdentifier'),

@@ -3,6 +3,7 @@
  * plus a planner that splits a microcode image into WRITE BUFFER download commands.
  */
 import { z } from 'zod';
+import { checkParams } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU24, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -57,6 +58,7 @@ export const SendDiagnosticParamsSchema: z.ZodType<SendDiagnosticParams> = z
 
 /** SEND DIAGNOSTIC: SELFTEST with a non-zero SELF-TEST CODE is ILLEGAL REQUEST, so it is refused. */
 export function buildSendDiagnostic(params: SendDiagnosticParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const code = pickCode(SELF_TEST_CODE, params.selfTestCode ?? 0, 3, 'selfTestCode');
   const selfTest = flag(params.selfTest, 2, 'selfTest');
   if (selfTest !== 0 && code !== 0) {
@@ -91,6 +93,7 @@ export const DiagnosticPageParamsSchema: z.ZodType<DiagnosticPageParams> = z.str
 
 /** A diagnostic page for SEND DIAGNOSTIC's parameter list: PAGE CODE, byte 1, PAGE LENGTH, body. */
 export function buildDiagnosticPage(params: DiagnosticPageParams): Uint8Array {
+  checkParams(params, 'params');
   const data = params.data ?? new Uint8Array(0);
   if (!(data instanceof Uint8Array)) throw new CdbBuildError('data', 'must be a Uint8Array');
   checkUint(data.length, 16, 'data.length');
@@ -124,6 +127,7 @@ export const ReceiveDiagnosticResultsParamsSchema: z.ZodType<ReceiveDiagnosticRe
 
 /** RECEIVE DIAGNOSTIC RESULTS: without PCV the device ignores PAGE CODE, so a non-zero one is refused. */
 export function buildReceiveDiagnosticResults(params: ReceiveDiagnosticResultsParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const pcv = flag(params.pcv, 0, 'pcv');
   const pageCode = checkUint(params.pageCode ?? 0, 8, 'pageCode');
   if (pcv === 0 && pageCode !== 0) {
@@ -211,6 +215,7 @@ function readBufferByte1(params: ReadBuffer10Params | ReadBuffer16Params): numbe
 }
 
 export function buildReadBuffer10(params: ReadBuffer10Params): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength, 24, 'allocationLength');
   const cdb = new Uint8Array(10);
   cdb[0] = 0x3c;
@@ -223,6 +228,7 @@ export function buildReadBuffer10(params: ReadBuffer10Params): CdbSpec {
 
 /** READ BUFFER(16): offset in bytes 2-9, allocation length 10-13, buffer ID in byte 14. */
 export function buildReadBuffer16(params: ReadBuffer16Params): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength, 32, 'allocationLength');
   const cdb = new Uint8Array(16);
   cdb[0] = 0x9b;
@@ -294,6 +300,7 @@ export const WriteBufferParamsSchema: z.ZodType<WriteBufferParams> = z.strictObj
 });
 
 export function buildWriteBuffer(params: WriteBufferParams): CdbSpec {
+  checkParams(params, 'params');
   const mode = pickCode(WRITE_BUFFER_MODE, params.mode, 5, 'mode');
   const length = checkUint(params.parameterListLength ?? 0, 24, 'parameterListLength');
   const cdb = new Uint8Array(10);
@@ -315,6 +322,7 @@ export const ActivateDeferredMicrocodeParamsSchema: z.ZodType<ActivateDeferredMi
 
 /** WRITE BUFFER mode 0Fh: activate microcode downloaded with mode 0Dh or 0Eh. No data. */
 export function buildActivateDeferredMicrocode(params: ActivateDeferredMicrocodeParams = {}): CdbSpec {
+  checkParams(params, 'params');
   return buildWriteBuffer({ mode: 'activateDeferred', bufferId: params.bufferId ?? 0 });
 }
 

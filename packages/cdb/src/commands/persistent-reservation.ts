@@ -3,6 +3,7 @@
  * Reservation keys are 64-bit `bigint`s; 0n means "no key".
  */
 import { z } from 'zod';
+import { checkParams } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import { PROTOCOL_IDENTIFIER } from '../protocol-identifiers.js';
@@ -33,6 +34,7 @@ export const PersistentReserveInParamsSchema: z.ZodType<PersistentReserveInParam
 });
 
 export function buildPersistentReserveIn(params: PersistentReserveInParams): CdbSpec {
+  checkParams(params, 'params');
   const sa = pickCode(PR_IN_SERVICE_ACTION, params.serviceAction, 5, 'serviceAction');
   const allocationLength = checkUint(params.allocationLength ?? 8192, 16, 'allocationLength');
   const cdb = new Uint8Array(10);
@@ -112,6 +114,7 @@ export const PersistentReserveOutParamsSchema: z.ZodType<PersistentReserveOutPar
 });
 
 export function buildPersistentReserveOut(params: PersistentReserveOutParams): CdbSpec {
+  checkParams(params, 'params');
   const sa = pickCode(PR_OUT_SERVICE_ACTION, params.serviceAction, 5, 'serviceAction');
   if (params.type === undefined && NEEDS_TYPE.has(sa)) {
     throw new CdbBuildError('type', `service action ${sa} needs the reservation type`);
@@ -183,6 +186,7 @@ export const PersistentReserveOutDataParamsSchema: z.ZodType<PersistentReserveOu
  * PARAMETER DATA LENGTH and the TransportIDs. Obsolete fields (bytes 16-19, 22-23) are zero.
  */
 export function buildPersistentReserveOutData(params: PersistentReserveOutDataParams = {}): Uint8Array {
+  checkParams(params, 'params');
   const ids = params.transportIds ?? [];
   if (!Array.isArray(ids)) throw new CdbBuildError('transportIds', 'must be an array of Uint8Array');
   const specIPt = params.specifyInitiatorPorts ?? ids.length > 0;
@@ -240,6 +244,7 @@ export const RegisterAndMoveDataParamsSchema: z.ZodType<RegisterAndMoveDataParam
 
 /** REGISTER AND MOVE parameter list (SPC-6): 24-byte header then one TransportID. */
 export function buildRegisterAndMoveData(params: RegisterAndMoveDataParams): Uint8Array {
+  checkParams(params, 'params');
   const id = checkTransportId(params.transportId, 'transportId');
   const out = new Uint8Array(24 + id.length);
   putU64(out, 0, checkBigUint(params.reservationKey, 64, 'reservationKey'));
@@ -282,6 +287,7 @@ export interface IscsiTransportIdParams {
  * NUL-terminated and padded with zeros to a multiple of 4, at least 20 bytes (ADDITIONAL LENGTH).
  */
 export function buildIscsiTransportId(params: IscsiTransportIdParams): Uint8Array {
+  checkParams(params, 'params');
   if (typeof params.name !== 'string' || params.name.length === 0) {
     throw new CdbBuildError('name', 'must be a non-empty string');
   }
@@ -345,6 +351,7 @@ export interface PrRegisterParams {
 }
 
 export function buildPrRegister(params: PrRegisterParams): PrOutCommand {
+  checkParams(params, 'params');
   const data = buildPersistentReserveOutData({
     reservationKey: params.key ?? 0n,
     serviceActionReservationKey: params.newKey,
@@ -365,12 +372,14 @@ export interface PrReserveParams {
 }
 
 export function buildPrReserve(params: PrReserveParams): PrOutCommand {
+  checkParams(params, 'params');
   const data = buildPersistentReserveOutData({ reservationKey: params.key });
   return prOut('reserve', params.type, params.scope, data);
 }
 
 /** RELEASE: type and scope must match the reservation held, or the device reports a conflict. */
 export function buildPrRelease(params: PrReserveParams): PrOutCommand {
+  checkParams(params, 'params');
   const data = buildPersistentReserveOutData({ reservationKey: params.key });
   return prOut('release', params.type, params.scope, data);
 }
@@ -382,6 +391,7 @@ export interface PrClearParams {
 
 /** CLEAR: drops the reservation and every registration. */
 export function buildPrClear(params: PrClearParams): PrOutCommand {
+  checkParams(params, 'params');
   return prOut('clear', undefined, undefined, buildPersistentReserveOutData({ reservationKey: params.key }));
 }
 
@@ -398,6 +408,7 @@ export interface PrPreemptParams {
 }
 
 export function buildPrPreempt(params: PrPreemptParams): PrOutCommand {
+  checkParams(params, 'params');
   const data = buildPersistentReserveOutData({
     reservationKey: params.key,
     serviceActionReservationKey: params.preemptKey,
@@ -414,6 +425,7 @@ export interface PrRegisterAndMoveParams extends RegisterAndMoveDataParams {
 }
 
 export function buildPrRegisterAndMove(params: PrRegisterAndMoveParams): PrOutCommand {
+  checkParams(params, 'params');
   const { type, scope, ...rest } = params;
   return prOut('registerAndMove', type, scope, buildRegisterAndMoveData(rest));
 }

@@ -6,6 +6,7 @@
  * the length), BYTE_BLOCK and T_TYPE, so the builder computes it (or takes `transferLength`).
  */
 import { z } from 'zod';
+import { checkParams, lookup, show } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU32 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec, DataDirection } from '../types.js';
@@ -158,7 +159,7 @@ interface Resolved {
 }
 
 function resolve(p: AtaPassThroughParams, size: AtaCdbSize, name: string): Resolved {
-  const protocol = ATA_PROTOCOL[p.protocol];
+  const protocol = lookup(ATA_PROTOCOL, p.protocol);
   if (protocol === undefined) {
     throw new CdbBuildError('protocol', `must be one of ${Object.keys(ATA_PROTOCOL).join(', ')}`);
   }
@@ -273,6 +274,7 @@ function lbaBytes(lba: bigint): number[] {
 
 /** ATA PASS-THROUGH(12), A1h (SAT-5 ATA PASS-THROUGH (12) table): 28-bit commands only. */
 export function buildAtaPassThrough12(p: AtaPassThroughParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'ATA PASS-THROUGH(12)';
   const r = resolve(p, 12, name);
   const l = lbaBytes(r.lba);
@@ -296,6 +298,7 @@ export function buildAtaPassThrough12(p: AtaPassThroughParams): CdbSpec {
  * interleave: byte 7 LBA(31:24), 8 LBA(7:0), 9 LBA(39:32), 10 LBA(15:8), 11 LBA(47:40), 12 LBA(23:16).
  */
 export function buildAtaPassThrough16(p: AtaPassThroughParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'ATA PASS-THROUGH(16)';
   const r = resolve(p, 16, name);
   const l = lbaBytes(r.lba);
@@ -322,6 +325,7 @@ export function buildAtaPassThrough16(p: AtaPassThroughParams): CdbSpec {
  * bytes 14-19, FEATURES 20-21, COUNT 22-23, DEVICE 24, COMMAND 25, ICC 27, AUXILIARY 28-31.
  */
 export function buildAtaPassThrough32(p: AtaPassThroughParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'ATA PASS-THROUGH(32)';
   const r = resolve(p, 32, name);
   const l = lbaBytes(r.lba);
@@ -347,6 +351,8 @@ export function buildAtaPassThrough(
   p: AtaPassThroughParams,
   options: { readonly size: AtaCdbSize },
 ): CdbSpec {
+  checkParams(p, 'p');
+  checkParams(options, 'options');
   switch (options.size) {
     case 12:
       return buildAtaPassThrough12(p);
@@ -355,7 +361,7 @@ export function buildAtaPassThrough(
     case 32:
       return buildAtaPassThrough32(p);
     default:
-      throw new CdbBuildError('size', `must be 12, 16 or 32, got ${String(options.size)}`);
+      throw new CdbBuildError('size', `must be 12, 16 or 32, got ${show(options.size)}`);
   }
 }
 
@@ -385,11 +391,13 @@ function helper(p: AtaPassThroughParams, o: AtaHelperOptions): CdbSpec {
 
 /** IDENTIFY DEVICE (ECh), PIO data-in, one 512-byte block. */
 export function buildAtaIdentifyDevice(o: AtaHelperOptions = {}): CdbSpec {
+  checkParams(o, 'o');
   return helper({ protocol: 'pioIn', command: ATA_COMMAND.identifyDevice, count: 1, tLength: 'count' }, o);
 }
 
 /** SMART READ DATA (B0h / feature D0h, LBA mid/high 4Fh/C2h), PIO data-in, 512 bytes. */
 export function buildAtaSmartReadData(o: AtaHelperOptions = {}): CdbSpec {
+  checkParams(o, 'o');
   return helper(
     {
       protocol: 'pioIn',
@@ -405,9 +413,10 @@ export function buildAtaSmartReadData(o: AtaHelperOptions = {}): CdbSpec {
 
 /** SMART READ LOG (B0h / feature D5h): `pages` (1..255) 512-byte pages of SMART log `logAddress`. */
 export function buildAtaSmartReadLog(logAddress: number, pages: number, o: AtaHelperOptions = {}): CdbSpec {
+  checkParams(o, 'o');
   checkUint(logAddress, 8, 'logAddress');
   if (!Number.isInteger(pages) || pages < 1 || pages > 255) {
-    throw new CdbBuildError('pages', `must be an integer in [1, 255], got ${String(pages)}`, '8 bits');
+    throw new CdbBuildError('pages', `must be an integer in [1, 255], got ${show(pages)}`, '8 bits');
   }
   return helper(
     {
@@ -433,13 +442,14 @@ export function buildAtaReadLogExt(
   count: number,
   o: AtaHelperOptions = {},
 ): CdbSpec {
+  checkParams(o, 'o');
   checkUint(logAddress, 8, 'logAddress');
   const narrow = o.cdbSize === 12;
   checkUint(page, narrow ? 8 : 16, 'page');
   if (!Number.isInteger(count) || count < 1 || count > (narrow ? 0xff : 0xffff)) {
     throw new CdbBuildError(
       'count',
-      `must be an integer in [1, ${narrow ? 255 : 65535}], got ${String(count)}`,
+      `must be an integer in [1, ${narrow ? 255 : 65535}], got ${show(count)}`,
     );
   }
   const lba = (BigInt(page >>> 8) << 32n) | BigInt(((page & 0xff) << 8) | logAddress);

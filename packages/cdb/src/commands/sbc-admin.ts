@@ -4,6 +4,7 @@
  * parameter lists the data-out commands send.
  */
 import { z } from 'zod';
+import { checkParams, lookup, show } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -56,6 +57,7 @@ export const ReadCapacity10ParamsSchema = z.strictObject({
 
 /** READ CAPACITY(10), 25h (SBC-4 READ CAPACITY (10) table): returns 8 bytes. */
 export function buildReadCapacity10(p: ReadCapacity10Params = {}): CdbSpec {
+  checkParams(p, 'p');
   const lba = checkBigUint(p.lba ?? 0, 32, 'lba');
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.readCapacity10;
@@ -84,6 +86,7 @@ export const ReadCapacity16ParamsSchema = z.strictObject({
 
 /** READ CAPACITY(16), SERVICE ACTION IN(16) 9Eh/10h (SBC-4 READ CAPACITY (16) table). */
 export function buildReadCapacity16(p: ReadCapacity16Params = {}): CdbSpec {
+  checkParams(p, 'p');
   const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
   const alloc = optUint(p.allocationLength, 32, 'allocationLength', 32);
   const cdb = new Uint8Array(16);
@@ -122,6 +125,7 @@ export const GetLbaStatusParamsSchema = z.strictObject({
 
 /** GET LBA STATUS(16), 9Eh/12h (SBC-4 GET LBA STATUS (16) table). */
 export function buildGetLbaStatus(p: GetLbaStatusParams = {}): CdbSpec {
+  checkParams(p, 'p');
   const lba = checkBigUint(p.startingLba ?? 0, 64, 'startingLba');
   const alloc = optUint(p.allocationLength, 32, 'allocationLength', 24);
   const cdb = new Uint8Array(16);
@@ -153,6 +157,7 @@ export const ReportReferralsParamsSchema = z.strictObject({
 
 /** REPORT REFERRALS, 9Eh/13h (SBC-4 REPORT REFERRALS table): ONE_SEG is byte 14 bit 0. */
 export function buildReportReferrals(p: ReportReferralsParams = {}): CdbSpec {
+  checkParams(p, 'p');
   const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
   const alloc = optUint(p.allocationLength, 32, 'allocationLength', 4096);
   const cdb = new Uint8Array(16);
@@ -188,6 +193,7 @@ export const UnmapParamsSchema = z.strictObject({
 
 /** UNMAP, 42h (SBC-4 UNMAP table): ANCHOR byte 1 bit 0, PARAMETER LIST LENGTH bytes 7-8. */
 export function buildUnmap(p: UnmapParams): CdbSpec {
+  checkParams(p, 'p');
   const len = checkUint(p.parameterListLength, 16, 'parameterListLength');
   if (len !== 0 && (len < 8 || (len - 8) % 16 !== 0)) {
     throw new CdbBuildError(
@@ -278,6 +284,7 @@ export const FormatUnitParamsSchema = z.strictObject({
 
 /** FORMAT UNIT, 04h (SBC-4 FORMAT UNIT table). */
 export function buildFormatUnit(p: FormatUnitParams = {}): CdbSpec {
+  checkParams(p, 'p');
   const len = optUint(p.parameterListLength, 32, 'parameterListLength');
   if (p.fmtdata === true && len === 0) {
     throw new CdbBuildError('parameterListLength', 'must be > 0 when fmtdata is set (the list is sent)');
@@ -353,9 +360,11 @@ export const FormatUnitDataParamsSchema = z.strictObject({
  * pattern descriptor table): header, optional initialization pattern descriptor, defect list.
  */
 export function buildFormatUnitData(p: FormatUnitDataParams = {}): Uint8Array {
+  checkParams(p, 'p');
   const long = p.longList === true;
   const headerLen = long ? 8 : 4;
   const ip = p.initializationPattern;
+  if (ip !== undefined) checkParams(ip, 'initializationPattern');
   const pattern = ip === undefined ? undefined : checkBytes(ip.pattern, 'initializationPattern.pattern');
   const patternLen = pattern === undefined ? 0 : pattern.length;
   if (patternLen > 0xffff) {
@@ -429,7 +438,8 @@ export const SanitizeParamsSchema = z.strictObject({
 
 /** SANITIZE, 48h (SBC-4 SANITIZE table): IMMED bit 7, ZNR bit 6, AUSE bit 5, SA bits 4-0. */
 export function buildSanitize(p: SanitizeParams): CdbSpec {
-  const sa = SANITIZE_SERVICE_ACTIONS[p.serviceAction];
+  checkParams(p, 'p');
+  const sa = lookup(SANITIZE_SERVICE_ACTIONS, p.serviceAction);
   if (sa === undefined) {
     throw new CdbBuildError(
       'serviceAction',
@@ -475,11 +485,12 @@ export const SanitizeOverwriteDataParamsSchema = z.strictObject({
 
 /** SANITIZE OVERWRITE parameter data (SBC-4 OVERWRITE service action parameter list table). */
 export function buildSanitizeOverwriteData(p: SanitizeOverwriteDataParams): Uint8Array {
+  checkParams(p, 'p');
   const count = p.overwriteCount ?? 1;
   if (!Number.isInteger(count) || count < 1 || count > 31) {
     throw new CdbBuildError(
       'overwriteCount',
-      `must be an integer in [1, 31] (0 is reserved), got ${String(count)}`,
+      `must be an integer in [1, 31] (0 is reserved), got ${show(count)}`,
     );
   }
   const n = checkBytes(p.pattern, 'pattern').length;
@@ -517,6 +528,7 @@ export const ReassignBlocksParamsSchema = z.strictObject({
  * The CDB has no length field; `parameterListLength` is what the transport sends.
  */
 export function buildReassignBlocks(p: ReassignBlocksParams): CdbSpec {
+  checkParams(p, 'p');
   const len = checkUint(p.parameterListLength, 32, 'parameterListLength');
   const entry = p.longlba === true ? 8 : 4;
   if (len < 4 || (len - 4) % entry !== 0) {
@@ -548,6 +560,7 @@ export const ReassignBlocksDataParamsSchema = z.strictObject({
  * header (bytes 2-3 DEFECT LIST LENGTH) or long header (bytes 0-3), then 4- or 8-byte LBAs.
  */
 export function buildReassignBlocksData(p: ReassignBlocksDataParams): Uint8Array {
+  checkParams(p, 'p');
   if (!Array.isArray(p.lbas)) throw new CdbBuildError('lbas', 'must be an array of LBAs');
   const entry = p.longlba === true ? 8 : 4;
   const listLen = entry * p.lbas.length;
@@ -609,6 +622,7 @@ function defectFlags(p: ReadDefectDataParams): number {
 
 /** READ DEFECT DATA(10), 37h (SBC-4 READ DEFECT DATA (10) table): flags in byte 2. */
 export function buildReadDefectData10(p: ReadDefectDataParams = {}): CdbSpec {
+  checkParams(p, 'p');
   const alloc = optUint(p.allocationLength, 16, 'allocationLength', 4);
   const cdb = new Uint8Array(10);
   cdb[0] = SBC_ADMIN_OPCODES.readDefectData10;
@@ -620,6 +634,7 @@ export function buildReadDefectData10(p: ReadDefectDataParams = {}): CdbSpec {
 
 /** READ DEFECT DATA(12), B7h (SBC-4 READ DEFECT DATA (12) table): flags in byte 1. */
 export function buildReadDefectData12(p: ReadDefectData12Params = {}): CdbSpec {
+  checkParams(p, 'p');
   const alloc = optUint(p.allocationLength, 32, 'allocationLength', 8);
   const cdb = new Uint8Array(12);
   cdb[0] = SBC_ADMIN_OPCODES.readDefectData12;

@@ -8,6 +8,7 @@
  * variable-length CDB (7Fh, ADDITIONAL CDB LENGTH 18h, service action in bytes 8-9).
  */
 import { z } from 'zod';
+import { checkParams, show } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -419,6 +420,7 @@ function checkCommon(
   p: TransferParamsBase & { readonly dld?: number },
   dldAllowed: boolean,
 ): CommonChecked {
+  checkParams(p, 'params');
   const lba = checkBigUint(p.lba, LBA_BITS[size], 'lba');
   let length: number;
   if (size === 6) {
@@ -426,7 +428,7 @@ function checkCommon(
     if (!Number.isInteger(p.blocks) || p.blocks < 1 || p.blocks > 256) {
       throw new CdbBuildError(
         'blocks',
-        `must be an integer in [1, 256] for ${name} (256 is encoded as 0; 0 would mean 256), got ${String(p.blocks)}`,
+        `must be an integer in [1, 256] for ${name} (256 is encoded as 0; 0 would mean 256), got ${show(p.blocks)}`,
         '1..256',
       );
     }
@@ -463,7 +465,7 @@ function checkSize<T extends number>(size: number, allowed: readonly T[], what: 
   if (!(allowed as readonly number[]).includes(size)) {
     throw new CdbBuildError(
       'size',
-      `${what} has no ${String(size)}-byte CDB; use one of ${allowed.join(', ')}`,
+      `${what} has no ${show(size)}-byte CDB; use one of ${allowed.join(', ')}`,
     );
   }
   return size as T;
@@ -493,6 +495,8 @@ const WRITE_CODES: Readonly<Record<RwCdbSize, number>> = {
  * size has no room for (e.g. `fua` in READ(6), `dld` outside READ(16)) throw instead of being dropped.
  */
 export function buildRead(p: ReadParams, options: { readonly size: RwCdbSize }): CdbSpec {
+  checkParams(p, 'p');
+  checkParams(options, 'options');
   const size = checkSize(options.size, [6, 10, 12, 16, 32] as const, 'READ');
   const name = `READ(${size})`;
   const c = checkCommon(name, size, p, true);
@@ -515,6 +519,8 @@ export function buildRead(p: ReadParams, options: { readonly size: RwCdbSize }):
 
 /** WRITE of any size (SBC-4 WRITE (6|10|12|16|32) command tables). */
 export function buildWrite(p: WriteParams, options: { readonly size: RwCdbSize }): CdbSpec {
+  checkParams(p, 'p');
+  checkParams(options, 'options');
   const size = checkSize(options.size, [6, 10, 12, 16, 32] as const, 'WRITE');
   const name = `WRITE(${size})`;
   const c = checkCommon(name, size, p, true);
@@ -558,8 +564,11 @@ function lbaFits(lba: bigint | number, bits: number): boolean {
  * Throws (naming the field that does not fit) when `maxCdb: 10` is too small.
  */
 function autoSize(p: ReadAutoParams | WriteAutoParams, hasFlags: boolean, what: string): 6 | 10 | 16 {
+  // Typed refusals before the comparisons below coerce them (a symbol would throw a TypeError).
+  checkBigUint(p.lba, 64, 'lba');
+  checkUint(p.blocks, 32, 'blocks');
   const max = p.maxCdb ?? 16;
-  if (max !== 10 && max !== 16) throw new CdbBuildError('maxCdb', `must be 10 or 16, got ${String(max)}`);
+  if (max !== 10 && max !== 16) throw new CdbBuildError('maxCdb', `must be 10 or 16, got ${show(max)}`);
   const dld = p.dld !== undefined && p.dld !== 0;
   if (
     p.allow6 === true &&
@@ -589,12 +598,14 @@ function stripAuto<T extends AutoSizeOptions>(p: T): Omit<T, 'maxCdb' | 'allow6'
 
 /** READ with the smallest CDB that fits (see `AutoSizeOptions`). */
 export function buildReadAuto(p: ReadAutoParams): CdbSpec {
+  checkParams(p, 'p');
   const hasFlags = (p.rdprotect ?? 0) !== 0 || p.dpo === true || p.fua === true || p.rarc === true;
   return buildRead(stripAuto(p), { size: autoSize(p, hasFlags, 'READ') });
 }
 
 /** WRITE with the smallest CDB that fits (see `AutoSizeOptions`). */
 export function buildWriteAuto(p: WriteAutoParams): CdbSpec {
+  checkParams(p, 'p');
   const hasFlags = (p.wrprotect ?? 0) !== 0 || p.dpo === true || p.fua === true;
   return buildWrite(stripAuto(p), { size: autoSize(p, hasFlags, 'WRITE') });
 }
@@ -621,6 +632,8 @@ export function buildWriteAndVerify(
   p: WriteAndVerifyParams,
   options: { readonly size: VerifyCdbSize },
 ): CdbSpec {
+  checkParams(p, 'p');
+  checkParams(options, 'options');
   const size = checkSize(options.size, [10, 12, 16, 32] as const, 'WRITE AND VERIFY');
   const name = `WRITE AND VERIFY(${size})`;
   const c = checkCommon(name, size, p, false);
@@ -635,6 +648,8 @@ export function buildWriteAndVerify(
  * non-zero: 01b sends `blocks` blocks, 11b sends a single block.
  */
 export function buildVerify(p: VerifyParams, options: { readonly size: VerifyCdbSize }): CdbSpec {
+  checkParams(p, 'p');
+  checkParams(options, 'options');
   const size = checkSize(options.size, [10, 12, 16, 32] as const, 'VERIFY');
   const name = `VERIFY(${size})`;
   const c = checkCommon(name, size, p, false);
@@ -698,6 +713,7 @@ export const buildWriteSame32 = (p: WriteSameParams): CdbSpec => buildWriteSameS
 
 /** ORWRITE(16) (SBC-4 ORWRITE (16) table): 64-bit LBA, 32-bit transfer length, data-out. */
 export function buildOrwrite16(p: OrwriteParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'ORWRITE(16)';
   const c = checkCommon(name, 16, p, false);
   const flags = protect(p.orprotect, 'orprotect') | flag(p.dpo, 4, 'dpo') | flag(p.fua, 3, 'fua');
@@ -710,6 +726,7 @@ export function buildOrwrite16(p: OrwriteParams): CdbSpec {
  * in bytes 12-13 (not the 32-bit field of WRITE(16)).
  */
 export function buildWriteAtomic16(p: WriteAtomicParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'WRITE ATOMIC(16)';
   checkUint(p.blocks, 16, 'blocks');
   const c = checkCommon(name, 16, p, false);
@@ -731,6 +748,7 @@ export function buildWriteAtomic16(p: WriteAtomicParams): CdbSpec {
  * buffer carries the verify data followed by the write data, so it is 2 × blocks × blockLength.
  */
 export function buildCompareAndWrite(p: CompareAndWriteParams): CdbSpec {
+  checkParams(p, 'p');
   const name = 'COMPARE AND WRITE';
   checkUint(p.blocks, 8, 'blocks');
   const c = checkCommon(name, 16, p, false);
@@ -749,6 +767,7 @@ export function buildCompareAndWrite(p: CompareAndWriteParams): CdbSpec {
 // ---------------------------------------------------------------------------------------------
 
 function buildCacheRange(p: CacheRangeParams, size: 10 | 16, opcode: number, name: string): CdbSpec {
+  checkParams(p, 'params');
   const lba = checkBigUint(p.lba ?? 0, size === 10 ? 32 : 64, 'lba');
   const blocks = checkUint(p.blocks ?? 0, size === 10 ? 16 : 32, 'blocks');
   const group = p.group === undefined ? 0 : checkUint(p.group, 6, 'group');
@@ -791,7 +810,7 @@ function checkTarget(target: Uint8Array, offset: number, size: number): void {
   if (!(offset >= 0 && (offset | 0) === offset && offset + size <= target.length)) {
     throw new CdbBuildError(
       'offset',
-      `needs ${size} bytes at ${String(offset)} in a ${target.length}-byte buffer`,
+      `needs ${size} bytes at ${show(offset)} in a ${target.length}-byte buffer`,
       `${size} bytes`,
     );
   }
@@ -810,13 +829,13 @@ function encodeRw16(
   if (blocks >>> 0 !== blocks)
     throw new CdbBuildError(
       'blocks',
-      `must be an integer in [0, 4294967295], got ${String(blocks)}`,
+      `must be an integer in [0, 4294967295], got ${show(blocks)}`,
       '32 bits',
     );
   if ((flags & allowedFlags) !== flags) {
     throw new CdbBuildError(
       'flags',
-      `only bits 0x${allowedFlags.toString(16)} may be set, got ${String(flags)}`,
+      `only bits 0x${allowedFlags.toString(16)} may be set, got ${show(flags)}`,
     );
   }
   let hi: number;
@@ -825,7 +844,7 @@ function encodeRw16(
     if (!(lba >= 0 && lba <= Number.MAX_SAFE_INTEGER && Math.floor(lba) === lba)) {
       throw new CdbBuildError(
         'lba',
-        `must be an integer in [0, 2^53-1] (use a bigint above), got ${String(lba)}`,
+        `must be an integer in [0, 2^53-1] (use a bigint above), got ${show(lba)}`,
         '64 bits',
       );
     }
@@ -833,7 +852,7 @@ function encodeRw16(
     lo = lba >>> 0;
   } else {
     if (lba < 0n || lba > MAX_U64)
-      throw new CdbBuildError('lba', `must be in [0, 2^64-1], got ${String(lba)}`, '64 bits');
+      throw new CdbBuildError('lba', `must be in [0, 2^64-1], got ${show(lba)}`, '64 bits');
     hi = Number(lba >> 32n);
     lo = Number(lba & 0xffffffffn);
   }
@@ -866,21 +885,21 @@ function encodeRw10(
 ): void {
   checkTarget(target, offset, 10);
   if ((blocks & 0xffff) !== blocks)
-    throw new CdbBuildError('blocks', `must be an integer in [0, 65535], got ${String(blocks)}`, '16 bits');
+    throw new CdbBuildError('blocks', `must be an integer in [0, 65535], got ${show(blocks)}`, '16 bits');
   if ((flags & allowedFlags) !== flags) {
     throw new CdbBuildError(
       'flags',
-      `only bits 0x${allowedFlags.toString(16)} may be set, got ${String(flags)}`,
+      `only bits 0x${allowedFlags.toString(16)} may be set, got ${show(flags)}`,
     );
   }
   let n: number;
   if (typeof lba === 'number') {
     if (lba >>> 0 !== lba)
-      throw new CdbBuildError('lba', `must be an integer in [0, 4294967295], got ${String(lba)}`, '32 bits');
+      throw new CdbBuildError('lba', `must be an integer in [0, 4294967295], got ${show(lba)}`, '32 bits');
     n = lba;
   } else {
     if (lba < 0n || lba > 0xffffffffn)
-      throw new CdbBuildError('lba', `must be in [0, 4294967295], got ${String(lba)}`, '32 bits');
+      throw new CdbBuildError('lba', `must be in [0, 4294967295], got ${show(lba)}`, '32 bits');
     n = Number(lba);
   }
   target[offset] = opcode;

@@ -3,6 +3,7 @@
  * tape encryption …) belong to their protocols; these builders only frame the transfer.
  */
 import { z } from 'zod';
+import { checkParams } from '../args.js';
 import { checkUint, putU16, putU32 } from '../bytes.js';
 import type { CdbSpec } from '../types.js';
 import { flag, specIn, specOut, zUint } from './cdb-spec.js';
@@ -81,6 +82,7 @@ function securityCdb(
 
 /** SECURITY PROTOCOL IN: with INC_512 the CdbSpec transferLength is allocationLength × 512 bytes. */
 export function buildSecurityProtocolIn(params: SecurityProtocolInParams): CdbSpec {
+  checkParams(params, 'params');
   const inc512 = flag(params.inc512, 7, 'inc512');
   const length = checkUint(params.allocationLength, 32, 'allocationLength');
   const cdb = securityCdb(0xa2, params.securityProtocol, params.securityProtocolSpecific, inc512, length);
@@ -89,6 +91,7 @@ export function buildSecurityProtocolIn(params: SecurityProtocolInParams): CdbSp
 
 /** SECURITY PROTOCOL OUT: with INC_512 the CdbSpec transferLength is transferLength × 512 bytes. */
 export function buildSecurityProtocolOut(params: SecurityProtocolOutParams): CdbSpec {
+  checkParams(params, 'params');
   const inc512 = flag(params.inc512, 7, 'inc512');
   const length = checkUint(params.transferLength, 32, 'transferLength');
   const cdb = securityCdb(0xb5, params.securityProtocol, params.securityProtocolSpecific, inc512, length);

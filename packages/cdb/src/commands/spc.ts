@@ -3,6 +3,7 @@
  * Every builder range-checks its parameters and throws CdbBuildError before writing a byte.
  */
 import { z } from 'zod';
+import { checkParams, show } from '../args.js';
 import { checkUint, putU16, putU32 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -29,6 +30,7 @@ export const TestUnitReadyParamsSchema: z.ZodType<TestUnitReadyParams> = z.stric
 
 /** TEST UNIT READY: six zero bytes, no data. */
 export function buildTestUnitReady(_params: TestUnitReadyParams = {}): CdbSpec {
+  checkParams(_params, 'params');
   return specNone(new Uint8Array(6), 'TEST UNIT READY');
 }
 
@@ -64,6 +66,7 @@ export const InquiryParamsSchema: z.ZodType<InquiryParams> = z
 
 /** INQUIRY: a non-zero page code without EVPD is ILLEGAL REQUEST on every device, so it is refused here. */
 export function buildInquiry(params: InquiryParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const evpd = flag(params.evpd, 0, 'evpd');
   const pageCode = checkUint(params.pageCode ?? 0, 8, 'pageCode');
   if (evpd === 0 && pageCode !== 0) {
@@ -99,6 +102,7 @@ export const RequestSenseParamsSchema: z.ZodType<RequestSenseParams> = z.strictO
 });
 
 export function buildRequestSense(params: RequestSenseParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength ?? 252, 8, 'allocationLength');
   const cdb = new Uint8Array(6);
   cdb[0] = 0x03;
@@ -132,12 +136,10 @@ export const ReportLunsParamsSchema: z.ZodType<ReportLunsParams> = z.strictObjec
 });
 
 export function buildReportLuns(params: ReportLunsParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const select = params.selectReport ?? 0;
   if (!REPORT_LUNS_SELECTS.includes(select)) {
-    throw new CdbBuildError(
-      'selectReport',
-      `must be one of 0, 1, 2, 0x10, 0x11, 0x12, got ${String(select)}`,
-    );
+    throw new CdbBuildError('selectReport', `must be one of 0, 1, 2, 0x10, 0x11, 0x12, got ${show(select)}`);
   }
   const allocationLength = checkUintMin(params.allocationLength ?? 8192, 32, 16, 'allocationLength');
   const cdb = new Uint8Array(12);
@@ -204,6 +206,7 @@ function modePageByte(params: ModeSense6Params): number {
 }
 
 export function buildModeSense6(params: ModeSense6Params): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength ?? 252, 8, 'allocationLength');
   const cdb = new Uint8Array(6);
   cdb[0] = 0x1a;
@@ -215,6 +218,7 @@ export function buildModeSense6(params: ModeSense6Params): CdbSpec {
 }
 
 export function buildModeSense10(params: ModeSense10Params): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength ?? 4096, 16, 'allocationLength');
   const cdb = new Uint8Array(10);
   cdb[0] = 0x5a;
@@ -259,6 +263,7 @@ function modeSelectByte1(params: ModeSelect6Params): number {
 }
 
 export function buildModeSelect6(params: ModeSelect6Params): CdbSpec {
+  checkParams(params, 'params');
   const length = checkUint(params.parameterListLength, 8, 'parameterListLength');
   const cdb = new Uint8Array(6);
   cdb[0] = 0x15;
@@ -268,6 +273,7 @@ export function buildModeSelect6(params: ModeSelect6Params): CdbSpec {
 }
 
 export function buildModeSelect10(params: ModeSelect10Params): CdbSpec {
+  checkParams(params, 'params');
   const length = checkUint(params.parameterListLength, 16, 'parameterListLength');
   const cdb = new Uint8Array(10);
   cdb[0] = 0x55;
@@ -314,6 +320,7 @@ export const LogSenseParamsSchema: z.ZodType<LogSenseParams> = z.strictObject({
 });
 
 export function buildLogSense(params: LogSenseParams): CdbSpec {
+  checkParams(params, 'params');
   const pc = pickName(LOG_PAGE_CONTROL, params.pageControl ?? 'cumulative', 'pageControl');
   const allocationLength = checkUint(params.allocationLength ?? 4096, 16, 'allocationLength');
   const cdb = new Uint8Array(10);
@@ -357,6 +364,7 @@ export const LogSelectParamsSchema: z.ZodType<LogSelectParams> = z
 
 /** LOG SELECT: PCR with a non-zero parameter list length is ILLEGAL REQUEST (SPC-6), so refused. */
 export function buildLogSelect(params: LogSelectParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const pcr = flag(params.pcr, 1, 'pcr');
   const length = checkUint(params.parameterListLength ?? 0, 16, 'parameterListLength');
   if (pcr !== 0 && length !== 0) {
@@ -428,6 +436,7 @@ export const ReportSupportedOperationCodesParamsSchema: z.ZodType<ReportSupporte
 export function buildReportSupportedOperationCodes(
   params: ReportSupportedOperationCodesParams = { mode: 'all' },
 ): CdbSpec {
+  checkParams(params, 'params');
   let options: number;
   let opcode = 0;
   let serviceAction = 0;
@@ -446,7 +455,7 @@ export function buildReportSupportedOperationCodes(
   } else {
     throw new CdbBuildError(
       'mode',
-      `must be 'all' or 'one', got ${String((params as { mode: unknown }).mode)}`,
+      `must be 'all' or 'one', got ${show((params as { mode: unknown }).mode)}`,
     );
   }
   const allocationLength = checkUint(params.allocationLength ?? 8192, 32, 'allocationLength');
@@ -479,6 +488,7 @@ export const ReportSupportedTaskManagementFunctionsParamsSchema: z.ZodType<Repor
 export function buildReportSupportedTaskManagementFunctions(
   params: ReportSupportedTaskManagementFunctionsParams = {},
 ): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUintMin(params.allocationLength ?? 16, 32, 4, 'allocationLength');
   const cdb = new Uint8Array(12);
   cdb[0] = MAINTENANCE_IN;
@@ -504,6 +514,7 @@ export const ReportTargetPortGroupsParamsSchema: z.ZodType<ReportTargetPortGroup
 });
 
 export function buildReportTargetPortGroups(params: ReportTargetPortGroupsParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const allocationLength = checkUint(params.allocationLength ?? 4096, 32, 'allocationLength');
   const cdb = new Uint8Array(12);
   cdb[0] = MAINTENANCE_IN;
@@ -538,6 +549,7 @@ export const ReportIdentifyingInformationParamsSchema: z.ZodType<ReportIdentifyi
 
 /** REPORT IDENTIFYING INFORMATION: INFORMATION TYPE sits in bits 7-1 of byte 10. */
 export function buildReportIdentifyingInformation(params: ReportIdentifyingInformationParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const type = pickCode(
     IDENTIFYING_INFORMATION_TYPE,
     params.informationType ?? 'peripheralDevice',
@@ -600,6 +612,7 @@ export const StartStopUnitParamsSchema: z.ZodType<StartStopUnitParams> = z.stric
 });
 
 export function buildStartStopUnit(params: StartStopUnitParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const pc = pickCode(POWER_CONDITION, params.powerCondition ?? 'startValid', 4, 'powerCondition');
   const cdb = new Uint8Array(6);
   cdb[0] = 0x1b;
@@ -625,6 +638,7 @@ export const PreventAllowMediumRemovalParamsSchema: z.ZodType<PreventAllowMedium
   z.strictObject({ prevent: zUint(2) });
 
 export function buildPreventAllowMediumRemoval(params: PreventAllowMediumRemovalParams): CdbSpec {
+  checkParams(params, 'params');
   const cdb = new Uint8Array(6);
   cdb[0] = 0x1e;
   cdb[4] = checkUint(params.prevent, 2, 'prevent');
@@ -676,6 +690,7 @@ export const ReadAttributeParamsSchema: z.ZodType<ReadAttributeParams> = z.stric
 });
 
 export function buildReadAttribute(params: ReadAttributeParams = {}): CdbSpec {
+  checkParams(params, 'params');
   const sa = pickCode(
     READ_ATTRIBUTE_SERVICE_ACTION,
     params.serviceAction ?? 'attributeValues',

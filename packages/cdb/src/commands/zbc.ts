@@ -3,6 +3,7 @@
  * ZBC OUT (94h) CLOSE / FINISH / OPEN ZONE, RESET WRITE POINTER and SEQUENTIALIZE ZONE.
  */
 import { z } from 'zod';
+import { checkParams, lookup } from '../args.js';
 import { checkBigUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
@@ -86,6 +87,7 @@ export const ReportZonesParamsSchema = z.strictObject({
 
 /** REPORT ZONES, ZBC IN 95h/00h (ZBC-2 REPORT ZONES command table): PARTIAL byte 14 bit 7. */
 export function buildReportZones(p: ReportZonesParams = {}): CdbSpec {
+  checkParams(p, 'p');
   const options = optUint(p.reportingOptions, 6, 'reportingOptions');
   const byte14 = flag(p.partial, 7, 'partial') | options;
   return zbcIn(
@@ -118,6 +120,7 @@ export const ReportRealmsParamsSchema = z.strictObject({
 
 /** REPORT REALMS, ZBC IN 95h/06h (ZBC-2 REPORT REALMS command table). */
 export function buildReportRealms(p: ReportRealmsParams = {}): CdbSpec {
+  checkParams(p, 'p');
   return zbcIn(
     ZBC_IN_SA.reportRealms,
     p.realmLocator ?? 0,
@@ -148,6 +151,7 @@ export const ReportZoneDomainsParamsSchema = z.strictObject({
 
 /** REPORT ZONE DOMAINS, ZBC IN 95h/07h (ZBC-2 REPORT ZONE DOMAINS command table). */
 export function buildReportZoneDomains(p: ReportZoneDomainsParams = {}): CdbSpec {
+  checkParams(p, 'p');
   return zbcIn(
     ZBC_IN_SA.reportZoneDomains,
     p.zoneDomainLocator ?? 0,
@@ -201,7 +205,8 @@ const ZBC_OUT_NAMES: Readonly<Record<ZbcOutAction, string>> = {
 
 /** ZBC OUT, 94h (ZBC-2 ZBC OUT command tables): ZONE ID bytes 2-9, ZONE COUNT 12-13, ALL byte 14 bit 0. */
 export function buildZbcOut(action: ZbcOutAction, p: ZoneActionParams): CdbSpec {
-  const sa = ZBC_OUT_SA[action];
+  checkParams(p, 'p');
+  const sa = lookup(ZBC_OUT_SA, action);
   if (sa === undefined) {
     throw new CdbBuildError('action', `must be one of ${Object.keys(ZBC_OUT_SA).join(', ')}`);
   }

@@ -8,6 +8,7 @@
  * per-page fields and `decodeLogPage` itself live in ./log-pages.ts.
  */
 import { z } from 'zod';
+import { checkParams } from '../args.js';
 import { ByteReader, type ByteSource, checkBigUint, checkUint, putU16 } from '../bytes.js';
 import { CdbBuildError, DecodeError } from '../errors.js';
 
@@ -322,10 +323,14 @@ function encodeParameter(p: LogSelectParameter, i: number): Uint8Array {
  * thresholds (PC=00b/10b) of individual parameters.
  */
 export function buildLogSelectData(params: LogSelectDataParams): Uint8Array {
+  checkParams(params, 'params');
   const pageCode = checkUint(params.pageCode, 6, 'pageCode');
   const subpageCode = checkUint(params.subpageCode ?? 0, 8, 'subpageCode');
   const spf = params.spf ?? subpageCode !== 0;
   if (!spf && subpageCode !== 0) throw new CdbBuildError('spf', 'must be true when subpageCode is not 0');
+  if (params.parameters !== undefined && !Array.isArray(params.parameters)) {
+    throw new CdbBuildError('parameters', 'must be an array of log parameters');
+  }
   const encoded = (params.parameters ?? []).map(encodeParameter);
   const length = encoded.reduce((n, b) => n + b.length, 0);
   if (length > 0xffff)

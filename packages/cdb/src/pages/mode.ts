@@ -5,6 +5,7 @@
  * more block descriptors, then mode pages. Typed page fields live in ./mode-pages.ts.
  */
 import { z } from 'zod';
+import { checkParams, show } from '../args.js';
 import {
   ByteReader,
   type ByteSource,
@@ -217,7 +218,7 @@ export function decodeModeParameters(
 ): ModeParameters {
   const headerSize = options.headerSize;
   if (headerSize !== 6 && headerSize !== 10) {
-    throw new DecodeError('headerSize', `must be 6 or 10, got ${String(headerSize)}`);
+    throw new DecodeError('headerSize', `must be 6 or 10, got ${show(headerSize)}`);
   }
   const r = new ByteReader(bytes);
   const headerLength = headerSize === 6 ? 4 : 8;
@@ -440,14 +441,19 @@ function preparePage(page: ModeSelectPage, i: number): Uint8Array {
  * MODE SELECT(6) lists are limited to 255 bytes, (10) to 65535.
  */
 export function buildModeSelectData(params: ModeSelectDataParams): Uint8Array {
+  checkParams(params, 'params');
   const { headerSize } = params;
   if (headerSize !== 6 && headerSize !== 10) {
-    throw new CdbBuildError('headerSize', `must be 6 or 10, got ${String(headerSize)}`);
+    throw new CdbBuildError('headerSize', `must be 6 or 10, got ${show(headerSize)}`);
   }
   const headerLength = headerSize === 6 ? 4 : 8;
   const mediumType = checkUint(params.mediumType ?? 0, 8, 'mediumType');
   const dsp = checkUint(params.deviceSpecificParameter ?? 0, 8, 'deviceSpecificParameter');
   const descriptors = params.blockDescriptors ?? [];
+  if (!Array.isArray(descriptors)) throw new CdbBuildError('blockDescriptors', 'must be an array');
+  if (params.pages !== undefined && !Array.isArray(params.pages)) {
+    throw new CdbBuildError('pages', 'must be an array');
+  }
   const long = descriptors.length > 0 && descriptors[0]?.kind === 'long';
   descriptors.forEach((d, i) => {
     if ((d.kind === 'long') !== long) {
