@@ -117,17 +117,23 @@ export class Fence {
   /**
    * Fences a failed node off: PREEMPT AND ABORT of `peerKey`, which removes its registration, takes
    * over its reservation (with this fence's type) if it held one, and aborts its queued commands.
+   * `abort: false` sends PREEMPT instead (the peer's queued commands then still run).
    */
-  async fence(peerKey: bigint): Promise<void> {
+  async fence(peerKey: bigint, options: { readonly abort?: boolean } = {}): Promise<void> {
     if (typeof peerKey !== 'bigint' || peerKey <= 0n || peerKey > MAX_KEY || peerKey === this.key) {
       throw new InvalidArgumentError(
         'peerKey',
         `Expected \`peerKey\` to be another node's non-zero 64-bit key, got \`${String(peerKey)}\``,
       );
     }
-    await this.#out(`PREEMPT AND ABORT of ${hexKey(peerKey)}`, () =>
-      this.device.pr.preemptAndAbort({ key: this.key, preemptKey: peerKey, type: this.type }, this.#options),
-    );
+    const params = { key: this.key, preemptKey: peerKey, type: this.type };
+    if (options.abort === false) {
+      await this.#out(`PREEMPT of ${hexKey(peerKey)}`, () => this.device.pr.preempt(params, this.#options));
+    } else {
+      await this.#out(`PREEMPT AND ABORT of ${hexKey(peerKey)}`, () =>
+        this.device.pr.preemptAndAbort(params, this.#options),
+      );
+    }
   }
 
   /** Releases the reservation if this node holds it, then unregisters its key. */

@@ -77,3 +77,17 @@ describe('Fence: persistent-reservation fencing between two nodes', () => {
     expect(disk.recorder.size).toBe(0);
   });
 });
+
+describe('Fence: preempt without abort', () => {
+  it('fence(peer, { abort: false }) sends PREEMPT, not PREEMPT AND ABORT', async () => {
+    const { disk, fa, fb } = await cluster();
+    await fa.join();
+    await fb.join();
+    await fa.acquire();
+    disk.recorder.clear();
+    await fb.fence(KEY_A, { abort: false });
+    const sent = disk.recorder.entries.filter((e) => e.cdb[0] === 0x5f).map((e) => (e.cdb[1] ?? 0) & 0x1f);
+    expect(sent).toEqual([0x04]);
+    expect((await fb.status()).registeredKeys).toEqual([KEY_B]);
+  });
+});
