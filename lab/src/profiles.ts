@@ -66,7 +66,10 @@ echo 1 > $T/core/fileio_0/disk0/attrib/emulate_tpws
 G=$T/iscsi/${ISCSI_TARGET}/tpgt_1
 mkdir -p $G/lun/lun_0 || fail "no LIO iSCSI target (iscsi_target_mod)"
 ln -s $T/core/fileio_0/disk0 $G/lun/lun_0/disk0
+# Two portals: open-iscsi keys a session by target, portal and iface, so the second identity logs
+# in through the second portal (one session per portal, both to the same TPG and LUN).
 mkdir $G/np/127.0.0.1:3260 || fail "iSCSI portal 127.0.0.1:3260"
+mkdir $G/np/127.0.0.1:3261 || fail "iSCSI portal 127.0.0.1:3261"
 # Any initiator may log in (demo mode), without CHAP, and may write.
 echo 1 > $G/attrib/generate_node_acls
 echo 1 > $G/attrib/cache_dynamic_acls
@@ -74,8 +77,8 @@ echo 0 > $G/attrib/demo_mode_write_protect
 echo 0 > $G/attrib/authentication
 echo 1 > $G/enable
 # Debian's open-iscsi (iscsistart: login without a running iscsid), once per initiator identity.
-for n in a b; do
-  chroot /mnt /sbin/iscsistart -i iqn.2026-11.org.scsikit:node-$n -t ${ISCSI_TARGET} -g 1 -a 127.0.0.1 -p 3260 >/dev/ttyS0 2>&1 || fail "iscsistart node-$n"
+for n in a:3260 b:3261; do
+  chroot /mnt /sbin/iscsistart -i iqn.2026-11.org.scsikit:node-\${n%%:*} -t ${ISCSI_TARGET} -g 1 -a 127.0.0.1 -p \${n##*:} >/dev/ttyS0 2>&1 || fail "iscsistart \$n"
 done
 `;
 
