@@ -370,7 +370,8 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
 
   async 'inquiry.vpd.00'(ctx) {
     const { r } = await vpd(ctx, 0x00);
-    const list = [...r.data.subarray(4)];
+    // PAGE LENGTH bounds the list: a path without residuals returns zero padding after it.
+    const list = [...r.data.subarray(4, 4 + (((r.data[2] ?? 0) << 8) | (r.data[3] ?? 0)))];
     expect(list[0], 'lists itself first').toBe(0x00);
     expect(list, 'ascending').toEqual([...list].sort((a, b) => a - b));
     for (const p of ctx.target.vpdPages ?? DEFAULT_VPD) expect(list, `lists ${hex(p)}`).toContain(p);
@@ -379,7 +380,7 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
   async 'inquiry.vpd.80'(ctx) {
     const { r } = await vpd(ctx, 0x80);
     // SPC: an ASCII data field may end in NUL padding (LIO counts its string's terminator).
-    const serial = r.data.subarray(4);
+    const serial = r.data.subarray(4, 4 + (((r.data[2] ?? 0) << 8) | (r.data[3] ?? 0)));
     let end = serial.length;
     while (end > 0 && serial[end - 1] === 0) end--;
     for (const b of serial.subarray(0, end))
