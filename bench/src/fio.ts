@@ -40,8 +40,9 @@ export function fioArgs(job: FioJob): string[] {
     `--runtime=${Math.max(1, Math.round(job.seconds * 1000))}ms`,
     '--norandommap=1',
     '--randrepeat=0',
-    // Never write to the disk, whatever the other options say.
-    '--readonly',
+    // Never write to the disk, whatever the other options say. Not for sg: the engine then opens
+    // /dev/sgN O_RDONLY and its write(2) of each sg_io_hdr fails with EBADF (seen in the lab).
+    ...(job.engine === 'sg' ? [] : ['--readonly']),
     '--lat_percentiles=1',
     '--group_reporting=1',
     '--output-format=json',

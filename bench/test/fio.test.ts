@@ -73,6 +73,8 @@ describe('fioArgs', () => {
     const a = fioArgs({ ...job, filename: '/dev/sg0', engine: 'sg', iodepth: 128 });
     expect(a).toContain(`--iodepth=${FIO_SG_MAX_DEPTH}`);
     expect(a).not.toContain('--direct=1');
+    // fio's sg engine needs a read-write fd to write(2) its sg_io_hdr.
+    expect(a).not.toContain('--readonly');
   });
 
   it('escapes colons in file names (bsg nodes)', () => {
