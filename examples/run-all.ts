@@ -3,6 +3,7 @@
 import { openDevice } from '@scsikit/core';
 import { NopQueue } from '@scsikit/transport-uring';
 import { capacity } from './capacity.js';
+import { clusterFencing } from './cluster-fencing.js';
 import { decodeError } from './decode-error.js';
 import { deviceTarget } from './device.js';
 import { identify } from './identify.js';
@@ -23,6 +24,7 @@ for (const [title, run] of [
   ['random 4 KiB reads at queue depth 1, 8 and 32', randomReadLoad],
   ['errors you can switch on (past the end; write on a read-only open)', decodeError],
   ['persistent reservations between two initiators', persistentReservations],
+  ['cluster fencing with Fence (register, reserve, preempt and abort, leave)', clusterFencing],
   ['zoned devices (REPORT ZONES)', zonedReport],
 ] as const) {
   console.log(`\n▸ ${title}`);

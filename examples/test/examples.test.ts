@@ -5,6 +5,7 @@ import { openDevice } from '@scsikit/core';
 import { EmulatedDisk, type EmulatedDiskOptions } from '@scsikit/emulated-disk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { capacity } from '../capacity.js';
+import { clusterFencing } from '../cluster-fencing.js';
 import { decodeError } from '../decode-error.js';
 import { identify } from '../identify.js';
 import { persistentReservations } from '../persistent-reservations.js';
@@ -138,6 +139,33 @@ describe('examples on an EmulatedDisk', () => {
     const out = await output(async () => persistentReservations(await openDevice(disk())));
     expect(out).toMatch(/second path\s+none from this host/);
     expect(out).toMatch(/initiators\s+an EmulatedDisk/);
+  });
+
+  it('cluster-fencing: fence_scsi between two initiators with Fence', async () => {
+    const d = disk();
+    const open = async () => ({
+      a: await openDevice(d, { write: true }),
+      b: await openDevice(d.connect(), { write: true }),
+      where: 'two connections of the test disk',
+    });
+    const dev = await openDevice(d);
+    const out = await output(() => clusterFencing(dev, open));
+    expect(out).toMatch(/A acquires\s+A holds the reservation/);
+    expect(out).toMatch(/B acquires\s+no: held by 0x0a0a0a0a00000001 \(Write Exclusive - Registrants Only\)/);
+    expect(out).toMatch(/after fencing\s+keys 0x0b0b0b0b00000002; holder 0x0b0b0b0b00000002/);
+    expect(out).toMatch(/A writes\s+WRITE\(10\) failed: RESERVATION CONFLICT/);
+    expect(out).toMatch(/A re-acquires\s+.*this node's key 0x0a0a0a0a00000001 is not registered/);
+    expect(out).toMatch(/B leaves\s+0 registrations, no reservation/);
+    expect((await dev.pr.readKeys()).keys).toEqual([]);
+  });
+
+  it('cluster-fencing: a device without PR runs it on the emulator', async () => {
+    const d = disk();
+    d.faults.add({ opcode: [0x5e, 0x5f], effect: { status: 0x02, sense: { key: 0x5, asc: 0x20, ascq: 0 } } });
+    const out = await output(async () => clusterFencing(await openDevice(d)));
+    expect(out).toMatch(/PR on device\s+not supported/);
+    expect(out).toMatch(/nodes\s+an EmulatedDisk/);
+    expect(out).toMatch(/B leaves\s+0 registrations/);
   });
 
   it('zoned-report: a conventional disk, then the emulated host-managed one with a write', async () => {
