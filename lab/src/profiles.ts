@@ -78,7 +78,7 @@ echo 0 > $G/attrib/authentication
 echo 1 > $G/enable
 # Debian's open-iscsi (iscsistart: login without a running iscsid), once per initiator identity.
 for n in a:3260 b:3261; do
-  chroot /mnt /sbin/iscsistart -i iqn.2026-11.org.scsikit:node-\${n%%:*} -t ${ISCSI_TARGET} -g 1 -a 127.0.0.1 -p \${n##*:} >/dev/ttyS0 2>&1 || fail "iscsistart \$n"
+  chroot /mnt /sbin/iscsistart -i iqn.2026-11.org.scsikit:node-\${n%%:*} -t ${ISCSI_TARGET} -g 1 -a 127.0.0.1 -p \${n##*:} >/dev/ttyS0 2>&1 || fail "iscsistart $n"
 done
 `;
 
