@@ -1304,7 +1304,9 @@ export class Device implements AsyncDisposable {
         `Expected \`compare\` and \`write\` to be ${bytes} bytes each, got ${compare.length} and ${write.length}`,
       );
     }
-    const data = new Uint8Array(2 * bytes);
+    // Transport memory when it offers some: LIO answers GOOD to a COMPARE AND WRITE whose buffer
+    // straddles two pages but writes the wrong bytes (seen in the lab, Linux 7.3.4).
+    const data = this.transport.allocateBuffer?.(2 * bytes) ?? new Uint8Array(2 * bytes);
     data.set(compare, 0);
     data.set(write, bytes);
     const spec = buildCompareAndWrite({

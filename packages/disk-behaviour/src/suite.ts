@@ -593,7 +593,7 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
     const before = pattern(blockLength, 21);
     const after = pattern(blockLength, 22);
     await writeBlocks(ctx, 10, lba, before);
-    const buf = new Uint8Array(2 * blockLength);
+    const buf = dmaBlock(ctx, new Uint8Array(2 * blockLength));
     buf.set(before, 0);
     buf.set(after, blockLength);
     const r = await ctx.probe(buildCompareAndWrite({ lba, blocks: 1, blockLength }), {}, buf);
@@ -607,7 +607,7 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
     const before = pattern(blockLength, 23);
     await writeBlocks(ctx, 10, lba, before);
     const offset = 100;
-    const buf = new Uint8Array(2 * blockLength);
+    const buf = dmaBlock(ctx, new Uint8Array(2 * blockLength));
     buf.set(before, 0);
     buf[offset] = (buf[offset] ?? 0) ^ 0x5a;
     buf.set(pattern(blockLength, 24), blockLength);
@@ -880,8 +880,10 @@ export const CHECKS: Readonly<Record<CaseId, Check>> = {
 };
 
 /**
- * A WRITE SAME block in the transport's page-aligned memory when it has some: LIO refuses a block
- * that straddles two pages (05/24/00), which a plain Uint8Array sometimes does.
+ * WRITE SAME and COMPARE AND WRITE data in the transport's page-aligned memory when it has some:
+ * LIO refuses a WRITE SAME block that straddles two pages (05/24/00), and, worse, answers GOOD to a
+ * COMPARE AND WRITE whose buffer straddles two pages without writing the right data. A plain
+ * Uint8Array sometimes does straddle.
  */
 function dmaBlock(ctx: CaseContext, block: Uint8Array): Uint8Array {
   const out = ctx.t.allocateBuffer?.(block.length);
