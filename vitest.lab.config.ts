@@ -16,11 +16,11 @@ export default defineConfig({
     include: ['**/*.lab.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', ...otherProfiles.map((p) => `**/*.${p}.lab.test.ts`)],
     fileParallelism: false,
-    // One worker for every file, modules loaded once: under TCG, per-file transform and import cost
-    // more than the tests themselves. Files share the profile's devices anyway (and run in turn).
-    isolate: false,
-    pool: 'forks',
-    poolOptions: { forks: { singleFork: true } },
+    // Each file in its own process. Sharing one (isolate: false) made a profile 3.6× faster under
+    // TCG, but twice in one fresh-clone run the shared process died with SIGSEGV after the
+    // transport files: a kernel completion arriving after close() for a command the conformance
+    // suite left stuck is the suspect (issue #7). Until that is found, a crash stays in its file.
+    isolate: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
