@@ -900,8 +900,11 @@ export class Device implements AsyncDisposable {
 
   /** The device's caches for I/O sizing: capacity, block limits (if VPD B0h exists), opcodes. */
   async #ioInfo(callerOptions?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
-    // The caller's `into`/`data` belong to its own command, never to these queries.
-    const options = callerOptions === undefined ? undefined : commandOnly(callerOptions);
+    // The caller's `into`/`data` belong to its own command, never to these queries. Built only when
+    // a cache is cold: this runs on every read and write.
+    const cold =
+      this.#capacity === undefined || this.#blockLimits === undefined || this.#opcodes === undefined;
+    const options = callerOptions === undefined || !cold ? undefined : commandOnly(callerOptions);
     const cap = this.#capacity ?? (await this.readCapacity(options));
     if (this.#blockLimits === undefined) {
       try {
