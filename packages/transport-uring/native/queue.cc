@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -86,6 +87,7 @@ QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWra
   open_ = true;
   entries_ = entries;
   slots_.resize(entries);
+  unstamped_.reserve(entries);
 
   efd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (efd_ < 0) {
@@ -115,7 +117,7 @@ QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWra
   poll_->data = this;
   uv_unref(reinterpret_cast<uv_handle_t*>(poll_));  // idle: let the process exit
   self_ref_ = Napi::Persistent(Value().As<Napi::Value>());
-  napi_add_env_cleanup_hook(env, CleanupHook, this);
+  cleanup_hook_ = napi_add_env_cleanup_hook(env, CleanupHook, this) == napi_ok;
 }
 
 QueueWrap::~QueueWrap() { Teardown(false); }
@@ -133,7 +135,7 @@ io_uring_sqe* QueueWrap::NextSqe(Napi::Env env, uint32_t slot) {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
   if (sqe == nullptr) {
     // SQ full of unflushed entries: send them, then take one.
-    int ret = io_uring_submit(&ring_);
+    int ret = SubmitAndStamp();
     if (ret > 0) unflushed_ -= static_cast<uint32_t>(ret) > unflushed_ ? unflushed_ : ret;
     sqe = io_uring_get_sqe(&ring_);
   }
@@ -199,6 +201,7 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
   Slot& s = slots_[slot];
   s.busy = true;
   if (dir != 0) s.data = Napi::Persistent(info[4]);
+  unstamped_.push_back(slot);
   inflight_++;
   unflushed_++;
   UpdateRef();
@@ -215,26 +218,57 @@ Napi::Value QueueWrap::SubmitNop(const Napi::CallbackInfo& info) {
   sqe->opcode = IORING_OP_NOP;
   sqe->user_data = slot;
   slots_[slot].busy = true;
+  unstamped_.push_back(slot);
   inflight_++;
   unflushed_++;
   UpdateRef();
   return Napi::Number::New(env, 0);
 }
 
-// flush() -> SQEs sent, or -errno (-EAGAIN/-EBUSY: try again after completions are reaped)
+namespace {
+uint64_t MonotonicNs() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);  // cannot fail for CLOCK_MONOTONIC with a valid pointer
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000ull + static_cast<uint64_t>(t.tv_nsec);
+}
+}  // namespace
+
+int QueueWrap::SubmitAndStamp() {
+  const int ret = io_uring_submit(&ring_);
+  if (ret > 0 && !unstamped_.empty()) {
+    // SQEs leave in the order they were written: the first `ret` unstamped slots went.
+    const uint64_t now = MonotonicNs();
+    const size_t sent = std::min<size_t>(static_cast<size_t>(ret), unstamped_.size());
+    for (size_t i = 0; i < sent; i++) slots_[unstamped_[i]].sent_ns = now;
+    unstamped_.erase(unstamped_.begin(), unstamped_.begin() + static_cast<std::ptrdiff_t>(sent));
+  }
+  return ret;
+}
+
+// flush(reap = false) -> SQEs sent, or -errno (-EAGAIN/-EBUSY: try again after completions are
+// reaped). With reap, completions already in the CQ are drained into the completion area too and
+// the result is sent | reaped << 16: a command the device finished during io_uring_enter (a fast
+// device at QD 1) then settles without waiting for the eventfd's turn of the event loop.
 Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireOpen(env);
+  const bool reap = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
   int total = 0;
   while (unflushed_ > 0) {
-    int ret = io_uring_submit(&ring_);
+    int ret = SubmitAndStamp();
     if (ret == -EINTR) continue;
-    if (ret < 0) return Napi::Number::New(env, total > 0 ? total : ret);
+    if (ret < 0) {
+      if (total == 0) return Napi::Number::New(env, ret);
+      break;
+    }
     if (ret == 0) break;
     unflushed_ -= static_cast<uint32_t>(ret) > unflushed_ ? unflushed_ : static_cast<uint32_t>(ret);
     total += ret;
   }
-  return Napi::Number::New(env, total);
+  if (!reap || in_poll_) return Napi::Number::New(env, total);
+  const uint32_t reaped = Drain();
+  UpdateRef();
+  return Napi::Number::New(env, static_cast<double>(total) + static_cast<double>(reaped) * (1u << kReapedShift));
 }
 
 void QueueWrap::UpdateRef() {
@@ -251,15 +285,21 @@ void QueueWrap::UpdateRef() {
 uint32_t QueueWrap::Drain() {
   uint32_t n = 0;
   io_uring_cqe* cqe = nullptr;
+  uint64_t now = 0;
   while (n < entries_ && io_uring_peek_cqe(&ring_, &cqe) == 0 && cqe != nullptr) {
     const uint64_t slot = cqe->user_data;
     const uint64_t info = cqe->big_cqe[0];
-    completions_[n] = {static_cast<uint32_t>(slot), cqe->res, static_cast<uint32_t>(info),
-                       static_cast<uint32_t>(info >> 32)};
+    if (now == 0) now = MonotonicNs();
+    const uint64_t sent = slot < entries_ ? slots_[slot].sent_ns : 0;
+    const uint64_t latency = sent != 0 && now > sent ? now - sent : 0;
+    completions_[n] = {static_cast<uint32_t>(slot), cqe->res,
+                       static_cast<uint32_t>(info), static_cast<uint32_t>(info >> 32),
+                       static_cast<uint32_t>(latency), static_cast<uint32_t>(latency >> 32)};
     io_uring_cqe_seen(&ring_, cqe);
     if (slot < entries_ && slots_[slot].busy) {
       // Dropped before JS hears of it: the callback may reuse the slot at once.
       slots_[slot].busy = false;
+      slots_[slot].sent_ns = 0;
       slots_[slot].data.Reset();
       inflight_--;
       n++;
@@ -286,6 +326,7 @@ void QueueWrap::OnPoll(uv_poll_t* handle, int status, int) {
   if (status < 0) return;
   Napi::Env env(q->env_);
   Napi::HandleScope scope(env);
+  q->in_poll_ = true;
   // The eventfd is only a hint: drain the CQ until it is empty (liburing NOTES).
   for (;;) {
     const uint32_t n = q->Drain();
@@ -294,7 +335,13 @@ void QueueWrap::OnPoll(uv_poll_t* handle, int status, int) {
       if (!q->open_ || io_uring_cq_ready(&q->ring_) == 0) break;
     }
   }
+  q->in_poll_ = false;
   q->UpdateRef();
+  if (q->release_after_poll_) {
+    // close() ran inside the delivery: the wrapper may be collected from here on; touch nothing.
+    q->release_after_poll_ = false;
+    q->self_ref_.Reset();
+  }
 }
 
 void QueueWrap::OnPollClosed(uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); }
@@ -402,8 +449,12 @@ void QueueWrap::Teardown(bool) {
     efd_ = -1;
   }
   if (env_ != nullptr) {
-    napi_remove_env_cleanup_hook(env_, CleanupHook, this);
-    if (!self_ref_.IsEmpty()) self_ref_.Reset();
+    if (cleanup_hook_) napi_remove_env_cleanup_hook(env_, CleanupHook, this);
+    cleanup_hook_ = false;
+    if (in_poll_)
+      release_after_poll_ = !self_ref_.IsEmpty();
+    else if (!self_ref_.IsEmpty())
+      self_ref_.Reset();
   }
 }
 

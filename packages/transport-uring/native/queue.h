@@ -11,14 +11,19 @@
 
 namespace scsikit {
 
-// One completion as JS reads it from the shared completion area (4 x uint32 per entry).
+// One completion as JS reads it from the shared completion area (6 x uint32 per entry).
 struct CompletionRecord {
   uint32_t slot;
   int32_t res;
   uint32_t info_lo;
   uint32_t info_hi;
+  uint32_t latency_lo;  // ns from the io_uring_enter that sent it to the drain that reaped it
+  uint32_t latency_hi;
 };
-static_assert(sizeof(CompletionRecord) == 16, "JS reads completions as 4 x uint32");
+static_assert(sizeof(CompletionRecord) == 24, "JS reads completions as 6 x uint32");
+constexpr uint32_t kRecordWords = sizeof(CompletionRecord) / 4;
+// flush(true) returns sent | reaped << kReapedShift (both at most 4096).
+constexpr uint32_t kReapedShift = 16;
 
 constexpr uint32_t kCdbStride = 32;     // bytes of the shared CDB area per slot
 constexpr uint32_t kSenseStride = 256;  // bytes of the shared sense area per slot (SPC max 252)
@@ -32,6 +37,7 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
  private:
   struct Slot {
     bool busy = false;
+    uint64_t sent_ns = 0;  // when io_uring_enter took it (one clock read per flush)
     Napi::Reference<Napi::Value> data;  // the data buffer the kernel may write/read, until the CQE
   };
 
@@ -48,6 +54,8 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   void RequireOpen(Napi::Env env) const;
   io_uring_sqe* NextSqe(Napi::Env env, uint32_t slot);
   void UpdateRef();
+  // io_uring_submit, stamping what it sent with one clock read; returns its result.
+  int SubmitAndStamp();
   // Drains the CQ into the completion area; returns how many records were written.
   uint32_t Drain();
   void Deliver(Napi::Env env, uint32_t count);
@@ -65,6 +73,11 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   bool poll_ref_ = false;
   uint32_t inflight_ = 0;   // submitted to the SQ and not yet completed
   uint32_t unflushed_ = 0;  // in the SQ, not yet sent with io_uring_enter
+  std::vector<uint32_t> unstamped_;  // slots written since the last io_uring_enter
+  // OnPoll is delivering: a close() from JS must not drop self_ref_ under OnPoll's feet.
+  bool in_poll_ = false;
+  bool release_after_poll_ = false;
+  bool cleanup_hook_ = false;
   std::vector<Slot> slots_;
   // Shared with JS: CDBs written by JS, sense written by the kernel, completions written by us.
   Napi::Reference<Napi::Value> cdb_area_ref_, sense_area_ref_, completion_area_ref_;

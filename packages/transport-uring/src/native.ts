@@ -42,8 +42,11 @@ export interface NativeQueue {
   ): number;
   /** Writes one IORING_OP_NOP SQE for `slot`. 0 or -errno. */
   submitNop(slot: number): number;
-  /** io_uring_enter for everything written since the last flush: SQEs sent, or -errno. */
-  flush(): number;
+  /**
+   * io_uring_enter for everything written since the last flush: SQEs sent, or -errno. With `reap`,
+   * also drains the CQ into the completion area: sent + reaped × 2^REAPED_SHIFT.
+   */
+  flush(reap?: boolean): number;
   /** Page-aligned buffers registered with io_uring_register_buffers (once per queue). */
   registerBuffers(count: number, size: number): ArrayBuffer[];
   /** Waits up to `waitMs` for in-flight commands, then tears down; returns those still in the kernel. */
@@ -67,6 +70,9 @@ export interface NativeAddon {
   allocateAligned(size: number): ArrayBuffer;
   CDB_STRIDE: number;
   SENSE_STRIDE: number;
+  /** uint32 words per completion record: slot, res, info lo/hi, latency ns lo/hi. */
+  RECORD_WORDS: number;
+  REAPED_SHIFT: number;
   SQE_SIZE: number;
   CQE_SIZE: number;
   SETUP_SQE128: number;

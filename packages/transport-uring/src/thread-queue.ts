@@ -1,13 +1,28 @@
 import { RegisteredBufferPool } from './fixed-buffer-pool.js';
 import { loadNative, type NativeQueue } from './native.js';
 
-/** Called once per completion: cqe->res, big_cqe[0] split in two, and the sense bytes written. */
-export type CompletionHandler = (res: number, infoLo: number, residual: number, sense: Uint8Array) => void;
+/**
+ * Called once per completion: cqe->res, big_cqe[0] split in two, the sense bytes written, and the
+ * nanoseconds from the io_uring_enter that sent the command to the drain that reaped it.
+ */
+export type CompletionHandler = (
+  res: number,
+  infoLo: number,
+  residual: number,
+  sense: Uint8Array,
+  latencyNs: number,
+) => void;
 
 const EMPTY = new Uint8Array(0);
 const EAGAIN = -11;
 const EBUSY = -16;
 const EINTR = -4;
+/**
+ * Flushes in a row that may settle their commands at once (reaped right after io_uring_enter) before
+ * the queue leaves the CQ to the eventfd until the event loop has turned: promise chains that
+ * complete inline never yield, and timers and I/O must still run.
+ */
+const INLINE_REAP_BUDGET = 64;
 
 /**
  * The thread's io_uring (one per JS thread, shared by every device opened in it). Owns the slots:
@@ -43,11 +58,17 @@ export class ThreadQueue {
   readonly #completions: Uint32Array;
   readonly #cdbStride: number;
   readonly #senseStride: number;
+  readonly #recordWords: number;
+  readonly #reapedShift: number;
   readonly #handlers: Array<CompletionHandler | undefined>;
   readonly #free: number[];
   /** Called when slots come back, so transports waiting for one can submit. */
   readonly #slotListeners = new Set<() => void>();
   #flushScheduled = false;
+  /** Inside #onComplete: the completion area is being read, nothing may drain into it. */
+  #delivering = false;
+  #inlineBudget = INLINE_REAP_BUDGET;
+  #budgetReset: NodeJS.Immediate | undefined;
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
   immediate = false;
@@ -58,9 +79,11 @@ export class ThreadQueue {
     this.entries = entries;
     this.#cdbStride = addon.CDB_STRIDE;
     this.#senseStride = addon.SENSE_STRIDE;
+    this.#recordWords = addon.RECORD_WORDS;
+    this.#reapedShift = 2 ** addon.REAPED_SHIFT;
     this.cdbArea = new Uint8Array(entries * this.#cdbStride);
     this.#senseArea = new Uint8Array(entries * this.#senseStride);
-    this.#completions = new Uint32Array(entries * 4);
+    this.#completions = new Uint32Array(entries * this.#recordWords);
     this.#handlers = new Array<CompletionHandler | undefined>(entries).fill(undefined);
     this.#free = Array.from({ length: entries }, (_, i) => entries - 1 - i);
     this.#native = new addon.Queue(
@@ -143,7 +166,7 @@ export class ThreadQueue {
     if (this.immediate) this.flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => this.flush());
+      queueMicrotask(() => this.#flushAndReap());
     }
     return true;
   }
@@ -152,7 +175,28 @@ export class ThreadQueue {
   flush(): void {
     this.#flushScheduled = false;
     if (!this.#native.isOpen) return;
-    const ret = this.#native.flush();
+    this.#checkFlush(this.#native.flush(false));
+  }
+
+  /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
+  #flushAndReap(): void {
+    this.#flushScheduled = false;
+    if (!this.#native.isOpen) return;
+    const reap = !this.#delivering && this.#inlineBudget > 0;
+    const ret = this.#native.flush(reap);
+    if (ret < 0 || !reap) return this.#checkFlush(ret);
+    const reaped = Math.floor(ret / this.#reapedShift);
+    if (reaped === 0) return;
+    if (--this.#inlineBudget === 0) {
+      this.#budgetReset ??= setImmediate(() => {
+        this.#budgetReset = undefined;
+        this.#inlineBudget = INLINE_REAP_BUDGET;
+      });
+    }
+    this.#onComplete(reaped);
+  }
+
+  #checkFlush(ret: number): void {
     if (ret === EAGAIN || ret === EBUSY || ret === EINTR) this.#scheduleRetryFlush();
     else if (ret < 0) throw Object.assign(new Error(`io_uring_enter failed: ${ret}`), { errno: ret });
   }
@@ -168,21 +212,30 @@ export class ThreadQueue {
 
   #onComplete(count: number): void {
     const c = this.#completions;
-    for (let i = 0; i < count; i++) {
-      const slot = c[i * 4] as number;
-      const res = (c[i * 4 + 1] as number) | 0;
-      const lo = c[i * 4 + 2] as number;
-      const residual = c[i * 4 + 3] as number;
-      const senseLength = lo >>> 24;
-      // Copied before the slot is reused: the kernel writes the next command's sense there.
-      const off = slot * this.#senseStride;
-      const sense = senseLength === 0 ? EMPTY : this.#senseArea.slice(off, off + senseLength);
-      const handler = this.#handlers[slot];
-      this.#handlers[slot] = undefined;
-      this.#free.push(slot);
-      handler?.(res, lo, residual, sense);
+    const w = this.#recordWords;
+    this.#delivering = true;
+    try {
+      for (let i = 0; i < count; i++) this.#deliver(c, i * w);
+    } finally {
+      this.#delivering = false;
     }
-    if (this.#slotListeners.size > 0) for (const l of [...this.#slotListeners]) l();
+    for (const l of this.#slotListeners) l();
+  }
+
+  #deliver(c: Uint32Array, at: number): void {
+    const slot = c[at] as number;
+    const res = (c[at + 1] as number) | 0;
+    const lo = c[at + 2] as number;
+    const residual = c[at + 3] as number;
+    const latencyNs = (c[at + 4] as number) + (c[at + 5] as number) * 0x1_0000_0000;
+    const senseLength = lo >>> 24;
+    // Copied before the slot is reused: the kernel writes the next command's sense there.
+    const off = slot * this.#senseStride;
+    const sense = senseLength === 0 ? EMPTY : this.#senseArea.slice(off, off + senseLength);
+    const handler = this.#handlers[slot];
+    this.#handlers[slot] = undefined;
+    this.#free.push(slot);
+    handler?.(res, lo, residual, sense, latencyNs);
   }
 
   /**
@@ -197,6 +250,7 @@ export class ThreadQueue {
   close(waitMs: number): number {
     if (!this.#native.isOpen) return 0;
     if (this.#retryFlush !== undefined) clearImmediate(this.#retryFlush);
+    if (this.#budgetReset !== undefined) clearImmediate(this.#budgetReset);
     this.#pool?.close();
     return this.#native.close(waitMs);
   }

@@ -82,7 +82,6 @@ interface Job {
   readonly bufIndex: number;
   attempts: number;
   busyAttempts: number;
-  startedAt: number;
 }
 
 /**
@@ -200,7 +199,6 @@ export class UringTransport implements Transport {
       bufIndex: cmd.fixedBuffer?.index ?? -1,
       attempts: 0,
       busyAttempts: 0,
-      startedAt: 0,
     };
     if (this.#inflight < this.capabilities.queueDepth && this.#waitingCount() === 0 && this.#submit(job)) {
       return pending.promise;
@@ -235,7 +233,6 @@ export class UringTransport implements Transport {
 
   #submit(job: Job): boolean {
     const { cmd } = job;
-    job.startedAt = performance.now();
     const ok = this.#queue.submitCmd(
       this.#fd,
       cmd.cdb,
@@ -245,7 +242,7 @@ export class UringTransport implements Transport {
       cmd.senseBytes ?? DEFAULT_SENSE_BYTES,
       cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       job.bufIndex,
-      (res, lo, residual, sense) => this.#complete(job, res, lo, residual, sense),
+      (res, lo, residual, sense, latencyNs) => this.#complete(job, res, lo, residual, sense, latencyNs),
     );
     if (!ok) return false;
     if (job.attempts === 0 && job.busyAttempts === 0) this.#stats.submitted++;
@@ -253,14 +250,14 @@ export class UringTransport implements Transport {
     return true;
   }
 
-  #complete(job: Job, res: number, lo: number, residual: number, sense: Uint8Array): void {
+  #complete(job: Job, res: number, lo: number, residual: number, sense: Uint8Array, latencyNs: number): void {
     this.#inflight--;
     const { pending } = job;
-    if (!pending.settled) this.#settle(job, res, lo, residual, sense);
-    this.#pump();
+    if (!pending.settled) this.#settle(job, res, lo, residual, sense, latencyNs);
+    if (this.#waiting[0].length + this.#waiting[1].length + this.#waiting[2].length > 0) this.#pump();
   }
 
-  #settle(job: Job, res: number, lo: number, residual: number, sense: Uint8Array): void {
+  #settle(job: Job, res: number, lo: number, residual: number, sense: Uint8Array, latencyNs: number): void {
     const { pending } = job;
     if (res < 0) {
       if ((res === EAGAIN || res === ENOMEM) && job.attempts < this.#retry.maxRetries && !this.#closed) {
@@ -300,7 +297,7 @@ export class UringTransport implements Transport {
         job.cmd.direction === 'in' && job.data !== null
           ? receivedView(job.data.subarray(0, job.length), residual)
           : EMPTY,
-      latencyNs: Math.round((performance.now() - job.startedAt) * 1e6),
+      latencyNs,
     });
   }
 

@@ -50,7 +50,7 @@ function newQueue(entries = 8): NativeQueue {
     entries,
     new Uint8Array(entries * 32),
     new Uint8Array(entries * 256),
-    new Uint8Array(entries * 16),
+    new Uint8Array(entries * loadNative().RECORD_WORDS * 4),
     noop,
   );
 }

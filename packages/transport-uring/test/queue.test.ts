@@ -152,7 +152,13 @@ describe('Queue misuse never crashes', () => {
     const small = new Uint8Array(8);
     expect(() => new Queue(3, small, small, small, noop)).toThrow(RangeError);
     expect(() => new Queue(8, small, small, small, noop)).toThrow(/too small/);
-    const live = new Queue(8, new Uint8Array(256), new Uint8Array(2048), new Uint8Array(128), noop);
+    const live = new Queue(
+      8,
+      new Uint8Array(256),
+      new Uint8Array(2048),
+      new Uint8Array(8 * loadNative().RECORD_WORDS * 4),
+      noop,
+    );
     try {
       expect(() => live.submitNop(8)).toThrow(RangeError);
       const submitCmd = live.submitCmd as unknown as (...a: unknown[]) => number;

@@ -17,14 +17,26 @@ export interface PendingCommand {
   reject(error: TransportError): boolean;
 }
 
+interface Entry extends PendingCommand {
+  readonly deadline: number;
+  readonly timeoutMs: number;
+  early(error: TransportError): boolean;
+}
+
 /**
- * The settle-once bookkeeping every transport needs around its submit path: a watchdog timer per
+ * The settle-once bookkeeping every transport needs around its submit path: a watchdog deadline per
  * command (the kernel cannot cancel a bsg uring_cmd, and some failures never complete), the abort
  * listener, and `rejectAll` for `close()`. Holds no buffers: the transport owns those.
  */
 export class PendingCommands {
   /** Unsettled commands, so close() can reach every promise it must reject. */
-  readonly #open = new Set<PendingCommand>();
+  readonly #open = new Set<Entry>();
+  /**
+   * One watchdog timer for all commands, armed for the earliest deadline: a timer per command
+   * (setTimeout + clearTimeout) costs more than the rest of the submit path.
+   */
+  #timer: NodeJS.Timeout | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
 
   /** Promises not yet settled. */
   get size(): number {
@@ -50,9 +62,9 @@ export class PendingCommands {
     const finish = (): boolean => {
       if (settled) return false;
       settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      if (signal !== undefined) signal.removeEventListener('abort', onAbort);
       this.#open.delete(entry);
+      if (this.#open.size === 0) this.#timer?.unref();
       return true;
     };
     const early = (error: TransportError): boolean => {
@@ -64,9 +76,10 @@ export class PendingCommands {
     const onAbort = (): void => {
       early(new TransportAbortedError(signal?.reason));
     };
-    const timer = setTimeout(() => early(new TransportTimeoutError(timeoutMs)), timeoutMs);
-    const entry: PendingCommand & { early(e: TransportError): boolean } = {
+    const entry: Entry = {
       promise,
+      deadline: performance.now() + timeoutMs,
+      timeoutMs,
       get settled() {
         return settled;
       },
@@ -83,16 +96,43 @@ export class PendingCommands {
       early,
     };
     this.#open.add(entry);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    // The signal may have fired between preflight and here (a listener added now would never run).
-    if (signal?.aborted === true) onAbort();
+    if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
+    else if (this.#open.size === 1) this.#timer?.ref();
+    if (signal !== undefined) {
+      signal.addEventListener('abort', onAbort, { once: true });
+      // The signal may have fired between preflight and here (a listener added now would never run).
+      if (signal.aborted) onAbort();
+    }
     return entry;
+  }
+
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    this.#timer = setTimeout(() => this.#sweep(), Math.max(1, Math.ceil(deadline - performance.now())));
+    if (this.#open.size === 0) this.#timer.unref();
+  }
+
+  /** Times out every command past its deadline, then re-arms for the earliest left. */
+  #sweep(): void {
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const e of [...this.#open]) {
+      if (e.deadline <= now) e.early(new TransportTimeoutError(e.timeoutMs));
+      else if (e.deadline < next) next = e.deadline;
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
   /** Rejects every unsettled promise (for `close()`); `onEarlySettle` runs for each. */
   rejectAll(makeError: () => TransportError): number {
-    const all = [...this.#open] as Array<PendingCommand & { early(e: TransportError): boolean }>;
+    const all = [...this.#open];
     for (const p of all) p.early(makeError());
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
     return all.length;
   }
 }
