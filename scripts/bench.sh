@@ -69,6 +69,8 @@ fi
 # The benchmark measures what users get: the built packages (dist), and the C program built here
 # (compiling under TCG takes long; the guest reuses this binary).
 pnpm --filter '@scsikit/core...' --filter '@scsikit/transport-uring...' run build >/dev/null
+# The root tsconfig maps @scsikit/* to src for development; tsx would follow it. This one does not.
+export TSX_TSCONFIG_PATH=bench/tsconfig.json
 node --import tsx bench/src/cli.ts --build-only
 
 # scsikit's SG_IO fallback holds one libuv threadpool thread per command: with libuv's default of 4 it

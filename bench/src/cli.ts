@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const startedAt = new Date();
   const progress = createProgress(progressMode(cfg.progress, cfg.json));
-  const notes: string[] = [];
+  const notes: string[] = [sdkNote()];
   let report: BenchReport;
   let suffix = '';
   if (cfg.hostOnly) {
@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
       notes.push('fio is not installed: the fio rows are missing (scripts/bench.sh installs it)');
     notes.push(
       'fio sg runs at most 16 commands per fd (the sg driver refuses a 17th); scsikit SG_IO at most min(16, UV_THREADPOOL_SIZE): see the QD column',
-      'fixed-buffer reads go through device.transport.execute with leases from transport.pool: Device.read takes no lease',
+      'fixed-buffer reads go through Device.read with { fixedBuffer } leases from device.transport.pool',
     );
     progress.start(labUnits(setup.plans, cfg));
     let outcome: PartOutcome;
@@ -113,3 +113,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = 1;
   },
 );
+
+/** Which build of the SDK this run measures: users import dist; src under tsx adds its own cost. */
+function sdkNote(): string {
+  const core = import.meta.resolve('@scsikit/core');
+  return core.includes('/src/')
+    ? `WARNING: @scsikit/core resolves to its source (${core}), not the built dist users import; run through scripts/bench.sh`
+    : 'the SDK measured is the built dist (@scsikit/core resolves to ' +
+        core.replace(/^.*\/packages\//u, 'packages/') +
+        ')';
+}

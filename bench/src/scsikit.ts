@@ -3,7 +3,7 @@
  * contract (`device.transport`, its `pool` of registered buffers) where Device has no way to say it,
  * and `NopQueue` for the host NOP path.
  */
-import { buildInquiry, buildRead, type CdbSpec } from '@scsikit/cdb';
+import { buildInquiry, type CdbSpec } from '@scsikit/cdb';
 import { type Device, openDevice } from '@scsikit/core';
 import type { FixedBufferLease, Transport } from '@scsikit/transport';
 import { type NopQueue, SgioTransport } from '@scsikit/transport-uring';
@@ -195,10 +195,7 @@ export function readRun(dev: Device, qd: number, p: ReadPattern, o: DriveOptions
   return driveQueue(qd, o, (w) => dev.read(next(), blocks, { into: bufs[w] as Uint8Array }));
 }
 
-/**
- * Reads with registered buffers: `Device.read` takes no lease, so these go through
- * `device.transport.execute` with a READ CDB from @scsikit/cdb and a lease from `transport.pool`.
- */
+/** Reads through `Device.read` with registered buffers: one lease from `transport.pool` per worker. */
 export async function fixedReadRun(
   dev: Device,
   qd: number,
@@ -212,20 +209,9 @@ export async function fixedReadRun(
   const leases: FixedBufferLease[] = [];
   try {
     for (let i = 0; i < qd; i++) leases.push(await pool.acquire(p.bs));
-    const t = dev.transport;
-    return await driveQueue(qd, o, async (w) => {
-      const lba = next();
-      const { cdb } = buildRead(
-        { lba, blocks, blockLength: p.blockLength },
-        { size: lba + blocks <= 2 ** 32 ? 10 : 16 },
-      );
-      const r = await t.execute({ cdb, direction: 'in', fixedBuffer: leases[w] as FixedBufferLease });
-      if (r.status !== 0 || r.hostStatus !== 0 || r.residual !== 0) {
-        throw new Error(
-          `READ at ${lba}: status 0x${r.status.toString(16)} host 0x${r.hostStatus.toString(16)} residual ${r.residual}`,
-        );
-      }
-    });
+    return await driveQueue(qd, o, (w) =>
+      dev.read(next(), blocks, { fixedBuffer: leases[w] as FixedBufferLease }),
+    );
   } finally {
     for (const l of leases) l.release();
   }

@@ -452,20 +452,26 @@ export class Device implements AsyncDisposable {
   }
 
   #command(spec: CdbSpec, o: ExecuteOptions): ScsiCommand {
-    const base = {
-      cdb: spec.cdb,
-      timeoutMs: o.timeoutMs ?? this.#timeoutMs,
-      ...(o.signal === undefined ? {} : { signal: o.signal }),
-      ...(o.priority === undefined ? {} : { priority: o.priority }),
-    };
+    // One object shape for every command (undefined fields included): this runs per command.
+    const timeoutMs = o.timeoutMs ?? this.#timeoutMs;
+    const { signal, priority } = o;
     if (
       spec.direction === 'none' ||
       (spec.transferLength === 0 && o.data === undefined && o.into === undefined)
     ) {
-      return { ...base, direction: 'none' };
+      return {
+        cdb: spec.cdb,
+        direction: 'none',
+        data: undefined,
+        transferLength: undefined,
+        timeoutMs,
+        signal,
+        priority,
+        fixedBuffer: undefined,
+      };
     }
+    const length = o.transferLength ?? spec.transferLength;
     if (o.fixedBuffer !== undefined) {
-      const length = o.transferLength ?? spec.transferLength;
       if (o.data !== undefined || o.into !== undefined) {
         throw new InvalidArgumentError('fixedBuffer', '`fixedBuffer` replaces `data`/`into`: pass one');
       }
@@ -475,32 +481,46 @@ export class Device implements AsyncDisposable {
           `${spec.name} moves ${length} bytes but the fixed buffer has ${o.fixedBuffer.buffer?.length}`,
         );
       }
-      const direction = spec.direction === 'out' ? 'out' : 'in';
-      return { ...base, direction, fixedBuffer: o.fixedBuffer, transferLength: length };
+      return {
+        cdb: spec.cdb,
+        direction: spec.direction === 'out' ? 'out' : 'in',
+        data: undefined,
+        transferLength: length,
+        timeoutMs,
+        signal,
+        priority,
+        fixedBuffer: o.fixedBuffer,
+      };
     }
+    let data: Uint8Array | undefined;
     if (spec.direction === 'out') {
-      const data = o.data;
+      data = o.data;
       if (data === undefined) throw new InvalidArgumentError('data', `${spec.name} needs data-out bytes`);
-      const length = o.transferLength ?? spec.transferLength;
       if (data.length < length) {
         throw new InvalidArgumentError(
           'data',
           `${spec.name} transfers ${length} bytes but data has ${data.length}`,
         );
       }
-      return { ...base, direction: 'out', data: data.length === length ? data : data.subarray(0, length) };
-    }
-    const length = o.transferLength ?? spec.transferLength;
-    if (o.into !== undefined) {
-      if (o.into.length < length) {
+    } else if (o.into !== undefined) {
+      data = o.into;
+      if (data.length < length) {
         throw new InvalidArgumentError(
           'into',
-          `${spec.name} reads ${length} bytes but \`into\` has ${o.into.length}`,
+          `${spec.name} reads ${length} bytes but \`into\` has ${data.length}`,
         );
       }
-      return { ...base, direction: 'in', data: o.into.subarray(0, length) };
     }
-    return { ...base, direction: 'in', transferLength: length };
+    return {
+      cdb: spec.cdb,
+      direction: spec.direction === 'out' ? 'out' : 'in',
+      data: data === undefined || data.length === length ? data : data.subarray(0, length),
+      transferLength: data === undefined ? length : undefined,
+      timeoutMs,
+      signal,
+      priority,
+      fixedBuffer: undefined,
+    };
   }
 
   /** A result that is not GOOD, as the typed error; undefined for GOOD / CONDITION MET. */
@@ -899,6 +919,27 @@ export class Device implements AsyncDisposable {
   }
 
   /** The device's caches for I/O sizing: capacity, block limits (if VPD B0h exists), opcodes. */
+  /** The I/O sizing when every cache it needs is warm (no await on the hot path), else undefined. */
+  #ioInfoWarm(): { blockLength: number; maxBlocks: number } | undefined {
+    const cap = this.#capacity;
+    if (cap === undefined || this.#blockLimits === undefined || this.#opcodes === undefined) return undefined;
+    return this.#ioLimits(cap.blockLength);
+  }
+
+  #ioLimits(blockLength: number): { blockLength: number; maxBlocks: number } {
+    const byTransport = Math.floor(this.transport.capabilities.maxTransferBytes / blockLength);
+    const byDevice = this.#blockLimits?.maximumTransferLength;
+    const maxBlocks = Math.max(
+      1,
+      Math.min(
+        byTransport,
+        byDevice !== undefined && byDevice > 0 ? byDevice : MAX_READ16_BLOCKS,
+        MAX_READ16_BLOCKS,
+      ),
+    );
+    return { blockLength, maxBlocks };
+  }
+
   async #ioInfo(callerOptions?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
     // The caller's `into`/`data` belong to its own command, never to these queries. Built only when
     // a cache is cold: this runs on every read and write.
@@ -923,17 +964,7 @@ export class Device implements AsyncDisposable {
         this.#opcodes = null;
       }
     }
-    const byTransport = Math.floor(this.transport.capabilities.maxTransferBytes / cap.blockLength);
-    const byDevice = this.#blockLimits?.maximumTransferLength;
-    const maxBlocks = Math.max(
-      1,
-      Math.min(
-        byTransport,
-        byDevice !== undefined && byDevice > 0 ? byDevice : MAX_READ16_BLOCKS,
-        MAX_READ16_BLOCKS,
-      ),
-    );
-    return { blockLength: cap.blockLength, maxBlocks };
+    return this.#ioLimits(cap.blockLength);
   }
 
   /** The smallest READ/WRITE CDB that carries `lba`/`blocks`, unless the device says it lacks it. */
@@ -953,9 +984,9 @@ export class Device implements AsyncDisposable {
   async read(lba: bigint | number, blocks: number, options: ReadOptions = {}): Promise<Uint8Array> {
     const start = checkLba(lba);
     checkBlocks(blocks);
-    const { blockLength, maxBlocks } = await this.#ioInfo(options);
+    const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('READ', start, blocks);
-    const { dpo, fua } = await this.#dpoFua(options);
+    const { dpo, fua } = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
     const total = blocks * blockLength;
     if (options.fixedBuffer !== undefined) {
       this.#checkFixed(options.fixedBuffer, blocks, maxBlocks, total, options.into !== undefined);
@@ -973,6 +1004,16 @@ export class Device implements AsyncDisposable {
         `Expected \`into\` to hold ${total} bytes, it has ${into.length}`,
       );
     }
+    if (blocks <= maxBlocks) {
+      // One command: no job list, no settle-all round.
+      const spec = buildRead(
+        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
+        { size: this.#rwSize(start, blocks, true) },
+      );
+      const view = into.length === total ? into : into.subarray(0, total);
+      await this.#run(spec, withBuffer(options, 'into', view));
+      return view;
+    }
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
@@ -982,7 +1023,10 @@ export class Device implements AsyncDisposable {
         { size: this.#rwSize(at, n, true) },
       );
       jobs.push(
-        this.#run(spec, { ...options, into: into.subarray(done * blockLength, (done + n) * blockLength) }),
+        this.#run(
+          spec,
+          withBuffer(options, 'into', into.subarray(done * blockLength, (done + n) * blockLength)),
+        ),
       );
     }
     await settleAll(jobs);
@@ -1002,7 +1046,7 @@ export class Device implements AsyncDisposable {
     const start = checkLba(lba);
     checkBlocks(blocks);
     this.#guardWrite('WRITE');
-    const { blockLength, maxBlocks } = await this.#ioInfo(options);
+    const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('WRITE', start, blocks);
     if (!(data instanceof Uint8Array) || data.length !== blocks * blockLength) {
       throw new InvalidArgumentError(
@@ -1010,7 +1054,7 @@ export class Device implements AsyncDisposable {
         `Expected \`data\` to be ${blocks * blockLength} bytes (${blocks} × ${blockLength}), got ${data instanceof Uint8Array ? data.length : typeof data}`,
       );
     }
-    const { dpo, fua, flushAfter } = await this.#dpoFua(options);
+    const { dpo, fua, flushAfter } = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
     if (options.fixedBuffer !== undefined) {
       const lease = options.fixedBuffer;
       this.#checkFixed(lease, blocks, maxBlocks, data.length, false);
@@ -1034,7 +1078,10 @@ export class Device implements AsyncDisposable {
         { size: this.#rwSize(at, n, false) },
       );
       jobs.push(
-        this.#run(spec, { ...options, data: data.subarray(done * blockLength, (done + n) * blockLength) }),
+        this.#run(
+          spec,
+          withBuffer(options, 'data', data.subarray(done * blockLength, (done + n) * blockLength)),
+        ),
       );
     }
     await settleAll(jobs);
@@ -1404,6 +1451,23 @@ function checkBlocks(blocks: number, min = 1): void {
 }
 
 /** Waits for every job; rejects with the first failure once all have settled (no stray rejections). */
+const NO_DPO_FUA = { dpo: false, fua: false, flushAfter: false } as const;
+
+function wantsDpoFua(options: ReadOptions | WriteOptions): boolean {
+  return options.dpo === true || options.fua === true;
+}
+
+/** The command options of one chunk: the caller's per-call options and that chunk's buffer. */
+function withBuffer(options: CommandOptions, key: 'into' | 'data', buffer: Uint8Array): ExecuteOptions {
+  return {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    retry: options.retry,
+    priority: options.priority,
+    [key]: buffer,
+  } as ExecuteOptions;
+}
+
 async function settleAll(jobs: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(jobs);
   for (const r of results) if (r.status === 'rejected') throw r.reason;

@@ -35,39 +35,39 @@ export interface ScsiCommand {
    * of it). `out`: the source. Forbidden with `none` and together with `fixedBuffer`.
    * Its length is the transfer length unless `transferLength` says less.
    */
-  readonly data?: Uint8Array;
+  readonly data?: Uint8Array | undefined;
   /**
    * Bytes to transfer. With `in` and neither `data` nor `fixedBuffer`, required: the transport
    * allocates the destination. With a buffer, at most its length (a prefix is transferred).
    * Never above `capabilities.maxTransferBytes`.
    */
-  readonly transferLength?: number;
+  readonly transferLength?: number | undefined;
   /**
    * Milliseconds, an integer in [1, 2147483647]. Passed to the kernel and enforced by the transport's
    * own watchdog, which rejects with a timeout error at the deadline even if the kernel never
    * completes (a persistent queuecommand-busy never does; bsg uring_cmds cannot be cancelled).
    * @default 30000
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /**
    * Size of the sense buffer given to the kernel, an integer in [1, 252] (SPC's maximum). Never 0:
    * a zero-length sense buffer means the device's sense is silently lost.
    * @default 96
    */
-  readonly senseBytes?: number;
+  readonly senseBytes?: number | undefined;
   /**
    * Rejects the promise with an aborted error. Already aborted: rejects without sending. In flight:
    * rejects promptly, but the command itself runs on (the kernel cannot cancel it) and its buffers
    * stay referenced until the kernel completes it.
    */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * A registered buffer leased from this transport's {@link Transport.pool} (io_uring fixed buffers
    * skip the per-command page pinning). Used like `data`; mutually exclusive with it.
    */
-  readonly fixedBuffer?: FixedBufferLease;
+  readonly fixedBuffer?: FixedBufferLease | undefined;
   /** @default 'normal' */
-  readonly priority?: CommandPriority;
+  readonly priority?: CommandPriority | undefined;
 }
 
 /** What the device (or the host adapter on its behalf) answered. */
