@@ -265,7 +265,7 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
     unflushed_ -= static_cast<uint32_t>(ret) > unflushed_ ? unflushed_ : static_cast<uint32_t>(ret);
     total += ret;
   }
-  if (!reap || in_poll_) return Napi::Number::New(env, total);
+  if (!reap) return Napi::Number::New(env, total);
   const uint32_t reaped = Drain();
   UpdateRef();
   return Napi::Number::New(env, static_cast<double>(total) + static_cast<double>(reaped) * (1u << kReapedShift));
@@ -327,13 +327,13 @@ void QueueWrap::OnPoll(uv_poll_t* handle, int status, int) {
   Napi::Env env(q->env_);
   Napi::HandleScope scope(env);
   q->in_poll_ = true;
-  // The eventfd is only a hint: drain the CQ until it is empty (liburing NOTES).
+  // One pass over what completed before this wake-up (more only while the area comes back full):
+  // commands that JS submits from inside the delivery and that complete at once would otherwise
+  // keep this loop, and the whole event loop, spinning here. They signal the eventfd again.
   for (;;) {
     const uint32_t n = q->Drain();
     if (n > 0) q->Deliver(env, n);
-    if (!q->open_ || n < q->entries_) {
-      if (!q->open_ || io_uring_cq_ready(&q->ring_) == 0) break;
-    }
+    if (!q->open_ || n < q->entries_) break;
   }
   q->in_poll_ = false;
   q->UpdateRef();

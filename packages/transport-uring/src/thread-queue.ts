@@ -68,6 +68,8 @@ export class ThreadQueue {
   /** Inside #onComplete: the completion area is being read, nothing may drain into it. */
   #delivering = false;
   #inlineBudget = INLINE_REAP_BUDGET;
+  /** Completions settled right after io_uring_enter, and through the eventfd's turn of the loop. */
+  readonly reaped = { inline: 0, polled: 0 };
   #budgetReset: NodeJS.Immediate | undefined;
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
@@ -91,7 +93,10 @@ export class ThreadQueue {
       this.cdbArea,
       this.#senseArea,
       new Uint8Array(this.#completions.buffer),
-      (count) => this.#onComplete(count),
+      (count) => {
+        this.reaped.polled += count;
+        this.#onComplete(count);
+      },
     );
   }
 
@@ -193,6 +198,7 @@ export class ThreadQueue {
         this.#inlineBudget = INLINE_REAP_BUDGET;
       });
     }
+    this.reaped.inline += reaped;
     this.#onComplete(reaped);
   }
 

@@ -167,6 +167,15 @@ export class UringTransport implements Transport {
     return this.#closed;
   }
 
+  /**
+   * How completions of this thread's ring reached JS: right after the io_uring_enter that sent
+   * them (`inline`, no event-loop turn) or through the eventfd (`polled`). Counts every device of
+   * the thread.
+   */
+  get reaped(): { readonly inline: number; readonly polled: number } {
+    return { ...this.#queue.reaped };
+  }
+
   execute(cmd: ScsiCommand): Promise<ScsiResult> {
     if (this.#closed) return Promise.reject(new TransportClosedError());
     if (this.#gone) return Promise.reject(new DeviceGoneError('io_uring_cmd'));
