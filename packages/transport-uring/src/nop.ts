@@ -1,4 +1,7 @@
-import { ThreadQueue } from './thread-queue.js';
+import { type CompletionTarget, ThreadQueue } from './thread-queue.js';
+
+type Resolve = (res: number) => void;
+const TARGET: CompletionTarget<Resolve> = { onCompletion: (resolve, res) => resolve(res) };
 
 /**
  * IORING_OP_NOP through the same slots, batching and completion path as SCSI commands: what the
@@ -16,8 +19,7 @@ export class NopQueue {
   nop(): Promise<number> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new Error('the NOP queue is closed'));
-      if (!this.#queue.submitNop((res) => resolve(res)))
-        reject(new Error('no free slot: too many NOPs in flight'));
+      if (!this.#queue.submitNop(TARGET, resolve)) reject(new Error('no free slot: too many NOPs in flight'));
     });
   }
 

@@ -2,16 +2,21 @@ import { RegisteredBufferPool } from './fixed-buffer-pool.js';
 import { loadNative, type NativeQueue } from './native.js';
 
 /**
- * Called once per completion: cqe->res, big_cqe[0] split in two, the sense bytes written, and the
- * nanoseconds from the io_uring_enter that sent the command to the drain that reaped it.
+ * Told of each completion, with the token given at submission: cqe->res, big_cqe[0] split in two,
+ * the sense bytes written, and the nanoseconds from the io_uring_enter that sent the command to
+ * the drain that reaped it. An object and a token rather than a closure per command: this is the
+ * per-command path.
  */
-export type CompletionHandler = (
-  res: number,
-  infoLo: number,
-  residual: number,
-  sense: Uint8Array,
-  latencyNs: number,
-) => void;
+export interface CompletionTarget<T> {
+  onCompletion(
+    token: T,
+    res: number,
+    infoLo: number,
+    residual: number,
+    sense: Uint8Array,
+    latencyNs: number,
+  ): void;
+}
 
 const EMPTY = new Uint8Array(0);
 const EAGAIN = -11;
@@ -60,7 +65,8 @@ export class ThreadQueue {
   readonly #senseStride: number;
   readonly #recordWords: number;
   readonly #reapedShift: number;
-  readonly #handlers: Array<CompletionHandler | undefined>;
+  readonly #targets: Array<CompletionTarget<unknown> | undefined>;
+  readonly #tokens: unknown[];
   readonly #free: number[];
   /** Called when slots come back, so transports waiting for one can submit. */
   readonly #slotListeners = new Set<() => void>();
@@ -86,7 +92,8 @@ export class ThreadQueue {
     this.cdbArea = new Uint8Array(entries * this.#cdbStride);
     this.#senseArea = new Uint8Array(entries * this.#senseStride);
     this.#completions = new Uint32Array(entries * this.#recordWords);
-    this.#handlers = new Array<CompletionHandler | undefined>(entries).fill(undefined);
+    this.#targets = new Array<CompletionTarget<unknown> | undefined>(entries).fill(undefined);
+    this.#tokens = new Array<unknown>(entries).fill(undefined);
     this.#free = Array.from({ length: entries }, (_, i) => entries - 1 - i);
     this.#native = new addon.Queue(
       entries,
@@ -125,7 +132,7 @@ export class ThreadQueue {
    * Writes the command into a free slot's SQE (sent at the end of this turn). Returns false when no
    * slot is free. The CDB is copied into the slot's area; `data` stays referenced until the CQE.
    */
-  submitCmd(
+  submitCmd<T>(
     fd: number,
     cdb: Uint8Array,
     direction: 0 | 1 | 2,
@@ -134,7 +141,8 @@ export class ThreadQueue {
     senseLength: number,
     timeoutMs: number,
     bufIndex: number,
-    handler: CompletionHandler,
+    target: CompletionTarget<T>,
+    token: T,
   ): boolean {
     const slot = this.#free.pop();
     if (slot === undefined) return false;
@@ -150,24 +158,25 @@ export class ThreadQueue {
       timeoutMs,
       bufIndex,
     );
-    return this.#afterSubmit(slot, ret, handler);
+    return this.#afterSubmit(slot, ret, target, token);
   }
 
   /** The same path with IORING_OP_NOP: what JS + native cost per command without a device. */
-  submitNop(handler: CompletionHandler): boolean {
+  submitNop<T>(target: CompletionTarget<T>, token: T): boolean {
     const slot = this.#free.pop();
     if (slot === undefined) return false;
-    return this.#afterSubmit(slot, this.#native.submitNop(slot), handler);
+    return this.#afterSubmit(slot, this.#native.submitNop(slot), target, token);
   }
 
-  #afterSubmit(slot: number, ret: number, handler: CompletionHandler): boolean {
+  #afterSubmit<T>(slot: number, ret: number, target: CompletionTarget<T>, token: T): boolean {
     if (ret < 0) {
       // SQ full even after a flush (the kernel did not take any): give the slot back, retry later.
       this.#free.push(slot);
       this.#scheduleRetryFlush();
       return false;
     }
-    this.#handlers[slot] = handler;
+    this.#targets[slot] = target as CompletionTarget<unknown>;
+    this.#tokens[slot] = token;
     if (this.immediate) this.flush();
     else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -238,10 +247,12 @@ export class ThreadQueue {
     // Copied before the slot is reused: the kernel writes the next command's sense there.
     const off = slot * this.#senseStride;
     const sense = senseLength === 0 ? EMPTY : this.#senseArea.slice(off, off + senseLength);
-    const handler = this.#handlers[slot];
-    this.#handlers[slot] = undefined;
+    const target = this.#targets[slot];
+    const token = this.#tokens[slot];
+    this.#targets[slot] = undefined;
+    this.#tokens[slot] = undefined;
     this.#free.push(slot);
-    handler?.(res, lo, residual, sense, latencyNs);
+    target?.onCompletion(token, res, lo, residual, sense, latencyNs);
   }
 
   /**

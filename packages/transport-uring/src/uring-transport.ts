@@ -24,7 +24,7 @@ import {
 import { allocateAligned } from './aligned-buffer.js';
 import type { RegisteredBufferPool } from './fixed-buffer-pool.js';
 import { readDeviceLimits } from './sysfs.js';
-import { ThreadQueue } from './thread-queue.js';
+import { type CompletionTarget, ThreadQueue } from './thread-queue.js';
 
 const log = debuglog('scsikit');
 
@@ -193,13 +193,7 @@ export class UringTransport implements Transport {
     }
     if (cmd.signal?.aborted === true) return Promise.reject(new TransportAbortedError(cmd.signal.reason));
     const data = this.#dataBuffer(cmd, length);
-    const pending = this.#pending.track(cmd, () => {
-      this.#stats.failed++;
-      // A queued job that settled early never reaches the kernel: drop it from the waiting room.
-      const q = this.#waiting[PRIORITIES[cmd.priority ?? 'normal']];
-      const i = q.findIndex((j) => j.pending === pending);
-      if (i >= 0) q.splice(i, 1);
-    });
+    const pending = this.#pending.track(cmd, this.#onEarlySettle);
     const job: Job = {
       cmd,
       pending,
@@ -215,6 +209,22 @@ export class UringTransport implements Transport {
     this.#waiting[PRIORITIES[cmd.priority ?? 'normal']].push(job);
     return pending.promise;
   }
+
+  /** The ring's completion callback for this transport's commands (private: not part of the API). */
+  readonly #target: CompletionTarget<Job> = {
+    onCompletion: (job, res, lo, residual, sense, latencyNs) =>
+      this.#complete(job, res, lo, residual, sense, latencyNs),
+  };
+
+  /** Watchdog, abort or close settled a command first (one function per transport, not per command). */
+  readonly #onEarlySettle = (_error: TransportError, pending: PendingCommand): void => {
+    this.#stats.failed++;
+    // A queued job that settled early never reaches the kernel: drop it from the waiting room.
+    for (const q of this.#waiting) {
+      const i = q.findIndex((j) => j.pending === pending);
+      if (i >= 0) q.splice(i, 1);
+    }
+  };
 
   #dataBuffer(cmd: ScsiCommand, length: number): Uint8Array | null {
     if (cmd.direction === 'none') return null;
@@ -251,7 +261,8 @@ export class UringTransport implements Transport {
       cmd.senseBytes ?? DEFAULT_SENSE_BYTES,
       cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       job.bufIndex,
-      (res, lo, residual, sense, latencyNs) => this.#complete(job, res, lo, residual, sense, latencyNs),
+      this.#target,
+      job,
     );
     if (!ok) return false;
     if (job.attempts === 0 && job.busyAttempts === 0) this.#stats.submitted++;

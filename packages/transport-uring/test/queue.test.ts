@@ -144,7 +144,7 @@ describe('Queue misuse never crashes', () => {
     const q = ThreadQueue.acquire(8);
     ThreadQueue.release(q, 100);
     expect(q.isOpen).toBe(false);
-    expect(() => q.submitNop(() => {})).toThrow(/closed/);
+    expect(() => q.submitNop({ onCompletion() {} }, undefined)).toThrow(/closed/);
     const { Queue } = loadNative();
     const submitNop = Queue.prototype.submitNop as unknown as (this: unknown, slot: number) => number;
     expect(() => submitNop.call({}, 0)).toThrow();

@@ -17,10 +17,71 @@ export interface PendingCommand {
   reject(error: TransportError): boolean;
 }
 
-interface Entry extends PendingCommand {
+/** One tracked command. A class, not an object literal with closures: this runs per command. */
+class Entry implements PendingCommand {
+  readonly promise: Promise<ScsiResult>;
   readonly deadline: number;
   readonly timeoutMs: number;
-  early(error: TransportError): boolean;
+  settled = false;
+  #resolve!: (r: ScsiResult) => void;
+  #reject!: (e: TransportError) => void;
+  readonly #owner: PendingCommands;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onEarlySettle: ((error: TransportError, entry: PendingCommand) => void) | undefined;
+  #onAbort: (() => void) | undefined;
+
+  constructor(
+    owner: PendingCommands,
+    cmd: ScsiCommand,
+    onEarlySettle: ((error: TransportError, entry: PendingCommand) => void) | undefined,
+  ) {
+    this.promise = new Promise<ScsiResult>((res, rej) => {
+      this.#resolve = res;
+      this.#reject = rej;
+    });
+    this.#owner = owner;
+    this.timeoutMs = cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadline = performance.now() + this.timeoutMs;
+    this.#signal = cmd.signal;
+    this.#onEarlySettle = onEarlySettle;
+  }
+
+  listen(): void {
+    const signal = this.#signal;
+    if (signal === undefined) return;
+    this.#onAbort = () => this.early(new TransportAbortedError(signal.reason));
+    signal.addEventListener('abort', this.#onAbort, { once: true });
+    // The signal may have fired between preflight and here (a listener added now would never run).
+    if (signal.aborted) this.#onAbort();
+  }
+
+  #finish(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#owner.forget(this);
+    return true;
+  }
+
+  resolve(result: ScsiResult): boolean {
+    if (!this.#finish()) return false;
+    this.#resolve(result);
+    return true;
+  }
+
+  reject(error: TransportError): boolean {
+    if (!this.#finish()) return false;
+    this.#reject(error);
+    return true;
+  }
+
+  /** Settles before the transport does (watchdog, abort, close): the command is an orphan now. */
+  early(error: TransportError): boolean {
+    if (!this.#finish()) return false;
+    this.#reject(error);
+    this.#onEarlySettle?.(error, this);
+    return true;
+  }
 }
 
 /**
@@ -49,61 +110,22 @@ export class PendingCommands {
    * @param onEarlySettle runs when the watchdog, the signal or `rejectAll` settles the promise before
    *   the transport's `resolve`/`reject` — the moment the command becomes an orphan in the kernel.
    */
-  track(cmd: ScsiCommand, onEarlySettle?: (error: TransportError) => void): PendingCommand {
-    let resolvePromise!: (r: ScsiResult) => void;
-    let rejectPromise!: (e: TransportError) => void;
-    const promise = new Promise<ScsiResult>((res, rej) => {
-      resolvePromise = res;
-      rejectPromise = rej;
-    });
-    const signal = cmd.signal;
-    const timeoutMs = cmd.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    let settled = false;
-    const finish = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      if (signal !== undefined) signal.removeEventListener('abort', onAbort);
-      this.#open.delete(entry);
-      if (this.#open.size === 0) this.#timer?.unref();
-      return true;
-    };
-    const early = (error: TransportError): boolean => {
-      if (!finish()) return false;
-      rejectPromise(error);
-      onEarlySettle?.(error);
-      return true;
-    };
-    const onAbort = (): void => {
-      early(new TransportAbortedError(signal?.reason));
-    };
-    const entry: Entry = {
-      promise,
-      deadline: performance.now() + timeoutMs,
-      timeoutMs,
-      get settled() {
-        return settled;
-      },
-      resolve(result) {
-        if (!finish()) return false;
-        resolvePromise(result);
-        return true;
-      },
-      reject(error) {
-        if (!finish()) return false;
-        rejectPromise(error);
-        return true;
-      },
-      early,
-    };
+  track(
+    cmd: ScsiCommand,
+    onEarlySettle?: (error: TransportError, entry: PendingCommand) => void,
+  ): PendingCommand {
+    const entry = new Entry(this, cmd, onEarlySettle);
     this.#open.add(entry);
     if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
     else if (this.#open.size === 1) this.#timer?.ref();
-    if (signal !== undefined) {
-      signal.addEventListener('abort', onAbort, { once: true });
-      // The signal may have fired between preflight and here (a listener added now would never run).
-      if (signal.aborted) onAbort();
-    }
+    entry.listen();
     return entry;
+  }
+
+  /** @internal An entry settled: it leaves the set (and the timer stops holding the process). */
+  forget(entry: Entry): void {
+    this.#open.delete(entry);
+    if (this.#open.size === 0) this.#timer?.unref();
   }
 
   #arm(deadline: number): void {
