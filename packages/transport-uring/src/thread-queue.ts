@@ -77,6 +77,9 @@ export class ThreadQueue {
   /** Completions settled right after io_uring_enter, and through the eventfd's turn of the loop. */
   readonly reaped = { inline: 0, polled: 0 };
   #budgetReset: NodeJS.Immediate | undefined;
+  /** Submitted and not yet delivered to JS (the native inflight count, without an N-API call). */
+  #outstanding = 0;
+  readonly #flushTask = (): void => this.#flushAndReap();
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
   immediate = false;
@@ -177,10 +180,15 @@ export class ThreadQueue {
     }
     this.#targets[slot] = target as CompletionTarget<unknown>;
     this.#tokens[slot] = token;
+    this.#outstanding++;
     if (this.immediate) this.flush();
-    else if (!this.#flushScheduled) {
+    else if (this.#outstanding === 1 && !this.#flushScheduled && !this.#delivering) {
+      // Alone on an idle ring: nothing to batch it with, so send it now and settle it at once if
+      // the device already answered (the caller's promise may be settled before this returns).
+      this.#flushAndReap();
+    } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      queueMicrotask(() => this.#flushAndReap());
+      queueMicrotask(this.#flushTask);
     }
     return true;
   }
@@ -252,6 +260,7 @@ export class ThreadQueue {
     this.#targets[slot] = undefined;
     this.#tokens[slot] = undefined;
     this.#free.push(slot);
+    this.#outstanding--;
     target?.onCompletion(token, res, lo, residual, sense, latencyNs);
   }
 

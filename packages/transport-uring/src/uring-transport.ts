@@ -251,7 +251,11 @@ export class UringTransport implements Transport {
   }
 
   #submit(job: Job): boolean {
+    // Counted before: the completion may be delivered before submitCmd returns.
+    const first = job.attempts === 0 && job.busyAttempts === 0;
+    if (first) this.#stats.submitted++;
     const { cmd } = job;
+    this.#inflight++;
     const ok = this.#queue.submitCmd(
       this.#fd,
       cmd.cdb,
@@ -264,9 +268,11 @@ export class UringTransport implements Transport {
       this.#target,
       job,
     );
-    if (!ok) return false;
-    if (job.attempts === 0 && job.busyAttempts === 0) this.#stats.submitted++;
-    this.#inflight++;
+    if (!ok) {
+      this.#inflight--;
+      if (first) this.#stats.submitted--;
+      return false;
+    }
     return true;
   }
 
