@@ -79,7 +79,12 @@ export class ThreadQueue {
   #budgetReset: NodeJS.Immediate | undefined;
   /** Submitted and not yet delivered to JS (the native inflight count, without an N-API call). */
   #outstanding = 0;
-  readonly #flushTask = (): void => this.#flushAndReap();
+  /** Written to the SQ by JS since the last flush (skip the native call when there are none). */
+  #unflushed = 0;
+  readonly #flushTask = (): void => {
+    this.#flushScheduled = false;
+    if (this.#unflushed > 0) this.#flushAndReap(true);
+  };
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
   immediate = false;
@@ -181,11 +186,14 @@ export class ThreadQueue {
     this.#targets[slot] = target as CompletionTarget<unknown>;
     this.#tokens[slot] = token;
     this.#outstanding++;
+    this.#unflushed++;
     if (this.immediate) this.flush();
     else if (this.#outstanding === 1 && !this.#flushScheduled && !this.#delivering) {
-      // Alone on an idle ring: nothing to batch it with, so send it now and settle it at once if
-      // the device already answered (the caller's promise may be settled before this returns).
-      this.#flushAndReap();
+      // Alone on an idle ring, first of this turn: send it now and settle it at once if the device
+      // already answered. What this same synchronous run submits next waits for the turn's flush.
+      this.#flushScheduled = true;
+      queueMicrotask(this.#flushTask);
+      this.#flushAndReap(false);
     } else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushTask);
@@ -197,13 +205,15 @@ export class ThreadQueue {
   flush(): void {
     this.#flushScheduled = false;
     if (!this.#native.isOpen) return;
+    this.#unflushed = 0;
     this.#checkFlush(this.#native.flush(false));
   }
 
   /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
-  #flushAndReap(): void {
-    this.#flushScheduled = false;
+  #flushAndReap(endOfTurn: boolean): void {
+    if (endOfTurn) this.#flushScheduled = false;
     if (!this.#native.isOpen) return;
+    this.#unflushed = 0;
     const reap = !this.#delivering && this.#inlineBudget > 0;
     const ret = this.#native.flush(reap);
     if (ret < 0 || !reap) return this.#checkFlush(ret);

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The reliability soak (issue #7; soak/src/soak.ts): in ONE boot of the default lab profile, a chaos
+# run of mixed commands with a scsi_debug fault injected every 100 ms, a clean run for RSS, device
+# removal mid-run, kill -9 at QD 64, and the leak checks. Prints its figures as JSON and
+# "soak: PASSED" or "soak: FAILED" with the reasons. Options go to soak/src/soak.ts:
+# --commands N (100000), --qd N (32), --fault-every-ms N (100), --timeout-ms N (4000),
+# --clean-commands N (100000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/bootstrap.sh
+# What users import: the built packages, not src through the root tsconfig's path map.
+pnpm --filter '@scsikit/core...' run build >/dev/null
+export TSX_TSCONFIG_PATH=soak/tsconfig.json
+exec node --import tsx lab/src/cli.ts run --profile default --timeout 3000 -- \
+  node --expose-gc --import tsx soak/src/soak.ts "$@"

@@ -1,0 +1,443 @@
+/**
+ * The reliability soak (issue #7), run inside the lab guest by scripts/soak.sh on the default
+ * profile's scsi_debug disk: a chaos run with injected faults, a clean run for memory, device
+ * removal mid-run, kill -9 at QD 64, and the leak checks after close. Prints its figures and exits
+ * non-zero when a promise never settled, a rejection was untyped, or data came back wrong.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { type Device, DeviceGoneError, openDevice, ScsiError } from '@scsikit/core';
+import { readLabManifest } from '@scsikit/lab';
+import { type FaultClass, FaultInjector } from './faults.js';
+import { ChunkMap, chunkPattern } from './shadow.js';
+
+const { values: args } = parseArgs({
+  options: {
+    commands: { type: 'string', default: '100000' },
+    qd: { type: 'string', default: '32' },
+    'fault-every-ms': { type: 'string', default: '100' },
+    'timeout-ms': { type: 'string', default: '4000' },
+    'clean-commands': { type: 'string', default: '100000' },
+    child: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const num = (s: string | undefined, name: string): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`--${name} must be a non-negative integer, got ${s}`);
+  return n;
+};
+
+const CHUNK_BLOCKS = 8;
+const SETTLE_SLACK_MS = 5000;
+
+// ---------------------------------------------------------------------------------------------
+// Process resources, for the leak checks.
+
+function fdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+function ringFds(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).includes('io_uring')) n++;
+    } catch {
+      // closed between readdir and readlink
+    }
+  }
+  return n;
+}
+function ioWorkers(): number {
+  let n = 0;
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      if (readFileSync(`/proc/self/task/${t}/comm`, 'utf8').startsWith('iou-wrk')) n++;
+    } catch {
+      // the thread ended
+    }
+  }
+  return n;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `op` with a bound: returns the settle time, or throws when it never settled within `bound`. */
+async function bounded<T>(op: Promise<T>, boundMs: number, stuck: { count: number }): Promise<number> {
+  const t0 = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const guard = new Promise<'stuck'>((r) => {
+    timer = setTimeout(() => r('stuck'), boundMs);
+  });
+  try {
+    const r = await Promise.race([
+      op.then(
+        () => 'ok' as const,
+        () => 'err' as const,
+      ),
+      guard,
+    ]);
+    if (r === 'stuck') stuck.count++;
+  } finally {
+    clearTimeout(timer);
+  }
+  return performance.now() - t0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 1: chaos.
+
+interface ChaosFigures {
+  commands: number;
+  byOp: Record<string, number>;
+  faultsWritten: Record<string, number>;
+  faultsFired: Record<string, number>;
+  outcomes: Record<string, number>;
+  untyped: number;
+  unsettled: number;
+  corrupt: number;
+  verifiedReads: number;
+  maxSettleMs: number;
+  seconds: number;
+}
+
+function outcomeName(e: unknown): string {
+  if (!(e instanceof ScsiError)) return 'UNTYPED';
+  const parts = [e.name];
+  const x = e as unknown as { senseKey?: number; asc?: number; ascq?: number; hostStatusName?: string };
+  if (x.hostStatusName !== undefined) parts.push(x.hostStatusName);
+  if (x.asc !== undefined)
+    parts.push(
+      `${x.senseKey?.toString(16)}/${x.asc.toString(16).padStart(2, '0')}/${(x.ascq ?? 0).toString(16).padStart(2, '0')}`,
+    );
+  return parts.join(' ');
+}
+
+async function chaos(
+  dev: Device,
+  hctl: string,
+  total: number,
+  qd: number,
+  everyMs: number,
+  timeoutMs: number,
+): Promise<ChaosFigures> {
+  const cap = await dev.readCapacity();
+  const blockLength = cap.blockLength;
+  const chunks = Math.min(4096, Math.floor(Number(cap.lastLba + 1n) / CHUNK_BLOCKS));
+  const shadow = new ChunkMap(chunks);
+  const f: ChaosFigures = {
+    commands: 0,
+    byOp: {},
+    faultsWritten: {},
+    faultsFired: {},
+    outcomes: {},
+    untyped: 0,
+    unsettled: 0,
+    corrupt: 0,
+    verifiedReads: 0,
+    maxSettleMs: 0,
+    seconds: 0,
+  };
+  const bump = (m: Record<string, number>, k: string) => {
+    m[k] = (m[k] ?? 0) + 1;
+  };
+  const injector = new FaultInjector(hctl);
+  const stuck = { count: 0 };
+  const t0 = performance.now();
+  let issued = 0;
+  const timer = setInterval(() => {
+    const cls: FaultClass = injector.inject();
+    bump(f.faultsWritten, cls);
+  }, everyMs);
+  const opts = { timeoutMs };
+  const worker = async (w: number) => {
+    const buf = new Uint8Array(CHUNK_BLOCKS * blockLength);
+    let generation = w * 1_000_000;
+    while (issued < total) {
+      issued++;
+      const r = Math.random();
+      const chunk = shadow.lockRandom();
+      const lba = chunk * CHUNK_BLOCKS;
+      let op: string;
+      let p: Promise<unknown>;
+      if (r < 0.4) {
+        op = 'read';
+        const expected = shadow.expected(chunk);
+        p = dev.read(lba, CHUNK_BLOCKS, { ...opts, into: buf }).then((data) => {
+          if (expected === undefined) return;
+          f.verifiedReads++;
+          if (!chunkPattern(expected, data.length).every((b, i) => b === data[i])) f.corrupt++;
+        });
+      } else if (r < 0.65) {
+        op = 'write';
+        const gen = ++generation;
+        const data = chunkPattern(gen, buf.length);
+        shadow.set(chunk, undefined); // unknown until the write reports success
+        p = dev.write(lba, CHUNK_BLOCKS, data, opts).then(() => shadow.set(chunk, gen));
+      } else if (r < 0.75) {
+        op = 'verify';
+        p = dev.verify(lba, CHUNK_BLOCKS, opts);
+      } else if (r < 0.9) {
+        op = 'inquiry';
+        p = dev.inquiry(opts);
+      } else {
+        op = 'tur';
+        p = dev.testUnitReady(opts);
+      }
+      bump(f.byOp, op);
+      let error: unknown;
+      const settled = p.catch((e: unknown) => {
+        error = e;
+      });
+      const ms = await bounded(settled, timeoutMs + SETTLE_SLACK_MS, stuck);
+      shadow.unlock(chunk);
+      f.maxSettleMs = Math.max(f.maxSettleMs, ms);
+      f.commands++;
+      if (error === undefined) bump(f.outcomes, 'ok');
+      else {
+        const name = outcomeName(error);
+        bump(f.outcomes, name);
+        if (name === 'UNTYPED') {
+          f.untyped++;
+          console.error('untyped rejection:', error);
+        }
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: qd }, (_, w) => worker(w)));
+  } finally {
+    clearInterval(timer);
+  }
+  await sleep(50);
+  f.faultsFired = injector.fired();
+  injector.clear();
+  f.unsettled = stuck.count;
+  f.seconds = (performance.now() - t0) / 1000;
+  return f;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 2: memory on a clean run.
+
+async function clean(
+  dev: Device,
+  total: number,
+  qd: number,
+): Promise<{ commands: number; rssStartMiB: number; rssEndMiB: number; growthPer100kMiB: number }> {
+  const blockLength = (await dev.readCapacity()).blockLength;
+  let issued = 0;
+  let rssStart = 0;
+  const warm = Math.min(10_000, Math.floor(total / 10));
+  const worker = async () => {
+    const buf = new Uint8Array(8 * blockLength);
+    while (issued < total) {
+      issued++;
+      if (issued === warm) {
+        globalThis.gc?.();
+        rssStart = process.memoryUsage.rss();
+      }
+      await dev.read(Math.floor(Math.random() * 4096) * 8, 8, { into: buf });
+    }
+  };
+  await Promise.all(Array.from({ length: qd }, () => worker()));
+  globalThis.gc?.();
+  const rssEnd = process.memoryUsage.rss();
+  const mib = (b: number) => b / 2 ** 20;
+  return {
+    commands: total,
+    rssStartMiB: mib(rssStart),
+    rssEndMiB: mib(rssEnd),
+    growthPer100kMiB: (mib(rssEnd - rssStart) * 100_000) / Math.max(1, total - warm),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 3: removal mid-run, then re-adding.
+
+async function addHost(): Promise<string> {
+  const before = new Set(readdirSync('/sys/class/scsi_device'));
+  writeFileSync('/sys/bus/pseudo/drivers/scsi_debug/add_host', '1\n');
+  for (let i = 0; i < 200; i++) {
+    const h = readdirSync('/sys/class/scsi_device').find(
+      (x) => !before.has(x) && existsSync(`/dev/bsg/${x}`),
+    );
+    if (h !== undefined) return h;
+    await sleep(50);
+  }
+  throw new Error('scsi_debug add_host=1 made no new device');
+}
+
+async function waitFor(path: string): Promise<void> {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await sleep(50);
+  if (!existsSync(path)) throw new Error(`${path} did not appear`);
+}
+
+async function removal(timeoutMs: number) {
+  const hctl = await addHost();
+  const host = hctl.split(':')[0];
+  const dev = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
+  const outcomes: Record<string, number> = {};
+  let goneAt: number | undefined;
+  let submittedAtGone = 0;
+  let maxSettleMs = 0;
+  const stuck = { count: 0 };
+  let stop = false;
+  const worker = async () => {
+    const buf = new Uint8Array(4096);
+    while (!stop) {
+      let name = 'ok';
+      const ms = await bounded(
+        dev.read(Math.floor(Math.random() * 1000) * 8, 8, { into: buf, timeoutMs }).catch((e: unknown) => {
+          name = outcomeName(e);
+          if (e instanceof DeviceGoneError && goneAt === undefined) {
+            goneAt = performance.now();
+            submittedAtGone = dev.transport.stats?.().submitted ?? 0;
+          }
+          if (e instanceof DeviceGoneError) stop = true;
+        }),
+        2 * timeoutMs,
+        stuck,
+      );
+      maxSettleMs = Math.max(maxSettleMs, ms);
+      outcomes[name] = (outcomes[name] ?? 0) + 1;
+    }
+  };
+  const running = Promise.all(Array.from({ length: 32 }, () => worker()));
+  await sleep(1000);
+  const removedAt = performance.now();
+  writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  await running;
+  const submittedAfterGone = (dev.transport.stats?.().submitted ?? 0) - submittedAtGone;
+  await dev.close();
+  // Re-add: a rescan of the host brings the LUN back under the same H:C:T:L.
+  writeFileSync(`/sys/class/scsi_host/host${host}/scan`, '- - -\n');
+  await waitFor(`/dev/bsg/${hctl}`);
+  const again = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
+  const reopened = (await again.inquiry()).product.trim();
+  await again.close();
+  writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  return {
+    outcomes,
+    unsettled: stuck.count,
+    maxSettleMs,
+    firstGoneAfterRemovalMs: goneAt === undefined ? undefined : goneAt - removedAt,
+    submittedAfterGone,
+    reopened,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 4: kill -9 at QD 64, then another process.
+
+async function childLoad(bsg: string): Promise<void> {
+  const dev = await openDevice(bsg, { transport: 'uring' });
+  const buf = Array.from({ length: 64 }, () => new Uint8Array(4096));
+  let n = 0;
+  await Promise.all(
+    buf.map(async (b) => {
+      for (;;) {
+        await dev.read(Math.floor(Math.random() * 1000) * 8, 8, { into: b });
+        if (++n === 2000) process.stdout.write('running\n');
+      }
+    }),
+  );
+}
+
+async function kill9(bsg: string) {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, '--child', bsg], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('running')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`the load child exited early (${code})`)));
+  });
+  child.kill('SIGKILL');
+  const killedAt = performance.now();
+  await new Promise((r) => child.on('exit', r));
+  const dev = await openDevice(bsg, { transport: 'uring' });
+  await dev.inquiry();
+  const readyMs = performance.now() - killedAt;
+  await dev.close();
+  return { queueDepth: 64, newProcessReadyMs: readyMs };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  if (args.child !== undefined) {
+    await childLoad(args.child);
+    return 0;
+  }
+  const manifest = readLabManifest();
+  const disk = manifest.devices.find((d) => d.kind === 'scsi_debug');
+  if (disk === undefined) throw new Error(`the ${manifest.profile} profile has no scsi_debug disk`);
+  const timeoutMs = num(args['timeout-ms'], 'timeout-ms');
+  const qd = num(args.qd, 'qd');
+  const baseline = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
+  const report: Record<string, unknown> = { kernel: manifest.kernel, device: disk.bsg, baseline };
+  const log = (s: string) => console.error(`soak: ${s}`);
+
+  log(`chaos: ${args.commands} commands at QD ${qd}, a fault every ${args['fault-every-ms']} ms`);
+  let dev = await openDevice(disk.bsg, { transport: 'uring', write: true });
+  report.chaos = await chaos(
+    dev,
+    disk.hctl,
+    num(args.commands, 'commands'),
+    qd,
+    num(args['fault-every-ms'], 'fault-every-ms'),
+    timeoutMs,
+  );
+  await dev.close();
+
+  log(`clean run: ${args['clean-commands']} reads at QD ${qd} (RSS)`);
+  dev = await openDevice(disk.bsg, { transport: 'uring', fixedBuffers: { count: 4, size: 65536 } });
+  report.memory = await clean(dev, num(args['clean-commands'], 'clean-commands'), qd);
+  await dev.close();
+
+  log('removal mid-run (sysfs delete of a second scsi_debug host’s disk, then rescan)');
+  report.removal = await removal(timeoutMs);
+
+  log('kill -9 of a process at QD 64');
+  report.kill = await kill9(disk.bsg);
+
+  await sleep(5000); // io-wq workers exit a few seconds after their last work
+  const after = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
+  report.leaks = {
+    after,
+    fdsLeaked: after.fds - baseline.fds,
+    ringsLeft: after.rings,
+    ioWorkersLeft: after.ioWorkers,
+  };
+
+  const c = report.chaos as ChaosFigures;
+  const rm = report.removal as Awaited<ReturnType<typeof removal>>;
+  const failures: string[] = [];
+  if (c.unsettled > 0) failures.push(`${c.unsettled} chaos command(s) never settled within timeout + 5 s`);
+  if (c.untyped > 0) failures.push(`${c.untyped} untyped rejection(s)`);
+  if (c.corrupt > 0) failures.push(`${c.corrupt} read(s) returned wrong data without an error`);
+  if (rm.unsettled > 0)
+    failures.push(`${rm.unsettled} command(s) did not settle within 2 × timeout after removal`);
+  if (rm.submittedAfterGone > 0)
+    failures.push(`${rm.submittedAfterGone} command(s) submitted after the device was gone`);
+  const leaks = report.leaks as { fdsLeaked: number; ringsLeft: number; ioWorkersLeft: number };
+  if (leaks.fdsLeaked > 0 || leaks.ringsLeft > 0 || leaks.ioWorkersLeft > 0)
+    failures.push('resources left after close');
+  if ((report.kill as { newProcessReadyMs: number }).newProcessReadyMs > 1000)
+    failures.push('the device took over 1 s after kill -9');
+  report.failures = failures;
+  console.log(args.json ? JSON.stringify(report, null, 2) : JSON.stringify(report, null, 2));
+  console.log(failures.length === 0 ? 'soak: PASSED' : `soak: FAILED\n- ${failures.join('\n- ')}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
