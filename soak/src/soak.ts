@@ -315,7 +315,7 @@ async function removal(timeoutMs: number) {
   writeFileSync(`/sys/class/scsi_host/host${host}/scan`, '- - -\n');
   await waitFor(`/dev/bsg/${hctl}`);
   const again = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
-  const reopened = (await again.inquiry()).product.trim();
+  const reopened = (await again.inquiry()).product?.trim() ?? '';
   await again.close();
   writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
   return {
