@@ -59,8 +59,10 @@ export const FAULTS: readonly Fault[] = [
     weight: 15,
   },
   { cls: 'host-busy', type: 1, opcode: 0x28, rule: '1 -1 0x28 0x1055', surfaces: false, weight: 13 },
-  // Dropped: the kernel times it out and aborts it (error handling, then DID_TIME_OUT).
-  { cls: 'timeout', type: 0, opcode: 0x00, rule: '0 -1 0x00', surfaces: true, weight: 2 },
+  // Dropped: the kernel times it out and aborts it (error handling, then DID_TIME_OUT). On INQUIRY,
+  // never on TEST UNIT READY: error handling sends TURs itself, and a dropped one takes the device
+  // offline.
+  { cls: 'timeout', type: 0, opcode: 0x12, rule: '0 -1 0x12', surfaces: true, weight: 2 },
 ];
 
 export class FaultInjector {

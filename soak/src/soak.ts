@@ -99,6 +99,11 @@ interface ChaosFigures {
   corrupt: number;
   verifiedReads: number;
   maxSettleMs: number;
+  /** Highest in-flight count seen at any command start, and the device's queue depth. */
+  maxInFlight: number;
+  queueDepth: number;
+  maxIoWorkers: number;
+  deviceStateAfter: string;
   seconds: number;
 }
 
@@ -149,6 +154,7 @@ async function chaos(
   const timer = setInterval(() => {
     const cls: FaultClass = injector.inject();
     bump(f.faultsWritten, cls);
+    f.maxIoWorkers = Math.max(f.maxIoWorkers, ioWorkers());
   }, everyMs);
   const opts = { timeoutMs };
   const worker = async (w: number) => {
@@ -186,6 +192,7 @@ async function chaos(
         p = dev.testUnitReady(opts);
       }
       bump(f.byOp, op);
+      f.maxInFlight = Math.max(f.maxInFlight, dev.transport.stats?.().inFlight ?? 0);
       let error: unknown;
       const settled = p.catch((e: unknown) => {
         error = e;
@@ -215,6 +222,10 @@ async function chaos(
   injector.clear();
   f.unsettled = stuck.count;
   f.seconds = (performance.now() - t0) / 1000;
+  // Error handling that gives up takes the device offline; bring it back for the next phases.
+  const state = `/sys/class/scsi_device/${hctl}/device/state`;
+  f.deviceStateAfter = readFileSync(state, 'utf8').trim();
+  if (f.deviceStateAfter !== 'running') writeFileSync(state, 'running\n');
   return f;
 }
 
@@ -419,6 +430,8 @@ async function main(): Promise<number> {
   if (c.unsettled > 0) failures.push(`${c.unsettled} chaos command(s) never settled within timeout + 5 s`);
   if (c.untyped > 0) failures.push(`${c.untyped} untyped rejection(s)`);
   if (c.corrupt > 0) failures.push(`${c.corrupt} read(s) returned wrong data without an error`);
+  if (c.maxInFlight > c.queueDepth)
+    failures.push(`in flight ${c.maxInFlight} above the queue depth ${c.queueDepth}`);
   if (rm.unsettled > 0)
     failures.push(`${rm.unsettled} command(s) did not settle within 2 × timeout after removal`);
   if (rm.submittedAfterGone > 0)
