@@ -143,6 +143,10 @@ async function chaos(
     verifiedReads: 0,
     maxSettleMs: 0,
     seconds: 0,
+    maxInFlight: 0,
+    queueDepth: dev.transport.capabilities.queueDepth,
+    maxIoWorkers: 0,
+    deviceStateAfter: '',
   };
   const bump = (m: Record<string, number>, k: string) => {
     m[k] = (m[k] ?? 0) + 1;
