@@ -115,7 +115,7 @@ export class FaultInjector {
   clear(): void {
     for (const f of FAULTS) {
       try {
-        writeFileSync(this.#file, `- ${f.type} ${f.opcode}\n`);
+        writeFileSync(this.#file, `- ${f.type} 0x${f.opcode.toString(16)}\n`);
       } catch {
         // no such rule
       }
