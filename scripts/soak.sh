@@ -12,4 +12,4 @@ cd "$(dirname "$0")/.."
 pnpm --filter '@scsikit/core...' run build >/dev/null
 export TSX_TSCONFIG_PATH=soak/tsconfig.json
 exec node --import tsx lab/src/cli.ts run --profile default --timeout 3000 -- \
-  node --expose-gc --import tsx soak/src/soak.ts "$@"
+  node --import tsx soak/src/soak.ts "$@"
