@@ -17,7 +17,6 @@ import {
   buildModeSelectData,
   buildModeSense6,
   buildModeSense10,
-  buildRead,
   buildReadCapacity10,
   buildReadCapacity16,
   buildReportLuns,
@@ -29,7 +28,6 @@ import {
   buildUnmap,
   buildUnmapData,
   buildVerify,
-  buildWrite,
   buildWriteSame10,
   buildWriteSame16,
   type CachingPage,
@@ -113,6 +111,7 @@ import {
   ScsiStatusError,
 } from './errors.js';
 import { type RetryPolicy, retryDelay, sleep } from './retry.js';
+import { rwSpec } from './rw-cdb.js';
 
 /** Options every command method accepts. */
 export interface CommandOptions {
@@ -244,6 +243,7 @@ const DRIVER_SENSE = 0x08;
 const UNIT_ATTENTION = 0x06;
 const ILLEGAL_REQUEST = 0x05;
 const MAX_READ16_BLOCKS = 0xffff_ffff;
+const MAX_SAFE_LBA = BigInt(Number.MAX_SAFE_INTEGER) - 0x1_0000_0000n;
 
 /** @internal What the command families in `commands/` use to send commands. */
 export interface CommandRunner {
@@ -285,6 +285,7 @@ export class Device implements AsyncDisposable {
   #vpdPages: readonly number[] | null | undefined;
   /** null: the device does not support REPORT SUPPORTED OPERATION CODES. */
   #opcodes: SupportedOpcodesAll | null | undefined;
+  #supportMemo: { list: SupportedOpcodesAll; answers: Map<number, boolean> } | undefined;
   #inquiry: StandardInquiry | undefined;
   /** MODE SENSE(10) refused with INVALID COMMAND OPERATION CODE: use (6). */
   #modeSense6 = false;
@@ -525,6 +526,9 @@ export class Device implements AsyncDisposable {
 
   /** A result that is not GOOD, as the typed error; undefined for GOOD / CONDITION MET. */
   #errorOf(name: string, r: ScsiResult): ScsiError | undefined {
+    if (r.hostStatus === 0 && (r.status === GOOD || r.status === CONDITION_MET)) {
+      if (r.driverStatus === 0 || r.driverStatus === DRIVER_SENSE) return undefined;
+    }
     const summary = {
       status: r.status,
       hostStatus: r.hostStatus,
@@ -738,11 +742,19 @@ export class Device implements AsyncDisposable {
   supportsCommand(opcode: number, serviceAction?: number): boolean | undefined {
     const all = this.#opcodes;
     if (all == null) return undefined;
-    return all.commands.some(
-      (c) =>
-        c.operationCode === opcode &&
-        (serviceAction === undefined || !c.servactv || c.serviceAction === serviceAction),
-    );
+    // Asked twice per read/write: remembered per opcode list (a new list is a new memo).
+    if (this.#supportMemo?.list !== all) this.#supportMemo = { list: all, answers: new Map() };
+    const key = serviceAction === undefined ? opcode : opcode + 256 * (serviceAction + 1);
+    let answer = this.#supportMemo.answers.get(key);
+    if (answer === undefined) {
+      answer = all.commands.some(
+        (c) =>
+          c.operationCode === opcode &&
+          (serviceAction === undefined || !c.servactv || c.serviceAction === serviceAction),
+      );
+      this.#supportMemo.answers.set(key, answer);
+    }
+    return answer;
   }
 
   /** MODE SENSE: (10), falling back to (6) when the device refuses (10). Pages decoded. */
@@ -969,7 +981,7 @@ export class Device implements AsyncDisposable {
 
   /** The smallest READ/WRITE CDB that carries `lba`/`blocks`, unless the device says it lacks it. */
   #rwSize(lba: bigint, blocks: number, read: boolean): 10 | 16 {
-    const fits10 = lba + BigInt(blocks) <= 0x1_0000_0000n && blocks <= 0xffff;
+    const fits10 = blocks <= 0xffff && lba <= 0x1_0000_0000n && Number(lba) + blocks <= 0x1_0000_0000;
     if (!fits10) return 16;
     const has10 = this.supportsCommand(read ? 0x28 : 0x2a);
     const has16 = this.supportsCommand(read ? 0x88 : 0x8a);
@@ -990,10 +1002,7 @@ export class Device implements AsyncDisposable {
     const total = blocks * blockLength;
     if (options.fixedBuffer !== undefined) {
       this.#checkFixed(options.fixedBuffer, blocks, maxBlocks, total, options.into !== undefined);
-      const spec = buildRead(
-        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
-        { size: this.#rwSize(start, blocks, true) },
-      );
+      const spec = rwSpec('read', this.#rwSize(start, blocks, true), start, blocks, blockLength, dpo, fua);
       await this.#run(spec, { ...commandOnly(options), fixedBuffer: options.fixedBuffer });
       return options.fixedBuffer.buffer.subarray(0, total);
     }
@@ -1006,10 +1015,7 @@ export class Device implements AsyncDisposable {
     }
     if (blocks <= maxBlocks) {
       // One command: no job list, no settle-all round.
-      const spec = buildRead(
-        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
-        { size: this.#rwSize(start, blocks, true) },
-      );
+      const spec = rwSpec('read', this.#rwSize(start, blocks, true), start, blocks, blockLength, dpo, fua);
       const view = into.length === total ? into : into.subarray(0, total);
       await this.#run(spec, withBuffer(options, 'into', view));
       return view;
@@ -1018,10 +1024,7 @@ export class Device implements AsyncDisposable {
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
       const at = start + BigInt(done);
-      const spec = buildRead(
-        { lba: at, blocks: n, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
-        { size: this.#rwSize(at, n, true) },
-      );
+      const spec = rwSpec('read', this.#rwSize(at, n, true), at, n, blockLength, dpo, fua);
       jobs.push(
         this.#run(
           spec,
@@ -1061,10 +1064,7 @@ export class Device implements AsyncDisposable {
       if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset) {
         lease.buffer.set(data);
       }
-      const spec = buildWrite(
-        { lba: start, blocks, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
-        { size: this.#rwSize(start, blocks, false) },
-      );
+      const spec = rwSpec('write', this.#rwSize(start, blocks, false), start, blocks, blockLength, dpo, fua);
       await this.#run(spec, { ...commandOnly(options), fixedBuffer: lease });
       if (flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
       return;
@@ -1073,10 +1073,7 @@ export class Device implements AsyncDisposable {
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
       const at = start + BigInt(done);
-      const spec = buildWrite(
-        { lba: at, blocks: n, blockLength, ...(fua ? { fua } : {}), ...(dpo ? { dpo } : {}) },
-        { size: this.#rwSize(at, n, false) },
-      );
+      const spec = rwSpec('write', this.#rwSize(at, n, false), at, n, blockLength, dpo, fua);
       jobs.push(
         this.#run(
           spec,
@@ -1167,7 +1164,11 @@ export class Device implements AsyncDisposable {
    */
   #checkRange(command: string, lba: bigint, blocks: number): void {
     const cap = this.#capacity;
-    if (cap === undefined || lba + BigInt(Math.max(blocks, 1)) <= cap.blocks) return;
+    if (cap === undefined) return;
+    // Number arithmetic is exact below 2^53; only LBAs beyond that pay for BigInt.
+    if (lba < MAX_SAFE_LBA && cap.blocks < MAX_SAFE_LBA) {
+      if (Number(lba) + Math.max(blocks, 1) <= Number(cap.blocks)) return;
+    } else if (lba + BigInt(Math.max(blocks, 1)) <= cap.blocks) return;
     const what = blocks === 0 ? `${command} at LBA ${lba}` : `${command} of ${blocks} block(s) at LBA ${lba}`;
     throw new InvalidArgumentError(
       'lba',
@@ -1450,7 +1451,6 @@ function checkBlocks(blocks: number, min = 1): void {
   }
 }
 
-/** Waits for every job; rejects with the first failure once all have settled (no stray rejections). */
 const NO_DPO_FUA = { dpo: false, fua: false, flushAfter: false } as const;
 
 function wantsDpoFua(options: ReadOptions | WriteOptions): boolean {
@@ -1468,6 +1468,7 @@ function withBuffer(options: CommandOptions, key: 'into' | 'data', buffer: Uint8
   } as ExecuteOptions;
 }
 
+/** Waits for every job; rejects with the first failure once all have settled (no stray rejections). */
 async function settleAll(jobs: readonly Promise<unknown>[]): Promise<void> {
   const results = await Promise.allSettled(jobs);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
