@@ -29,6 +29,10 @@ class Entry implements PendingCommand {
   readonly #signal: AbortSignal | undefined;
   readonly #onEarlySettle: ((error: TransportError, entry: PendingCommand) => void) | undefined;
   #onAbort: (() => void) | undefined;
+  /** @internal Links of the owner's list of unsettled commands. */
+  prev: Entry | undefined;
+  /** @internal */
+  next: Entry | undefined;
 
   constructor(
     owner: PendingCommands,
@@ -91,7 +95,9 @@ class Entry implements PendingCommand {
  */
 export class PendingCommands {
   /** Unsettled commands, so close() can reach every promise it must reject. */
-  readonly #open = new Set<Entry>();
+  // An intrusive doubly linked list rather than a Set: no hashing on the per-command path.
+  #head: Entry | undefined;
+  #size = 0;
   /**
    * One watchdog timer for all commands, armed for the earliest deadline: a timer per command
    * (setTimeout + clearTimeout) costs more than the rest of the submit path.
@@ -101,7 +107,7 @@ export class PendingCommands {
 
   /** Promises not yet settled. */
   get size(): number {
-    return this.#open.size;
+    return this.#size;
   }
 
   /**
@@ -115,24 +121,32 @@ export class PendingCommands {
     onEarlySettle?: (error: TransportError, entry: PendingCommand) => void,
   ): PendingCommand {
     const entry = new Entry(this, cmd, onEarlySettle);
-    this.#open.add(entry);
+    entry.next = this.#head;
+    if (this.#head !== undefined) this.#head.prev = entry;
+    this.#head = entry;
+    this.#size++;
     if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
-    else if (this.#open.size === 1) this.#timer?.ref();
+    else if (this.#size === 1) this.#timer?.ref();
     entry.listen();
     return entry;
   }
 
   /** @internal An entry settled: it leaves the set (and the timer stops holding the process). */
   forget(entry: Entry): void {
-    this.#open.delete(entry);
-    if (this.#open.size === 0) this.#timer?.unref();
+    if (entry.prev !== undefined) entry.prev.next = entry.next;
+    else this.#head = entry.next;
+    if (entry.next !== undefined) entry.next.prev = entry.prev;
+    entry.prev = undefined;
+    entry.next = undefined;
+    this.#size--;
+    if (this.#size === 0) this.#timer?.unref();
   }
 
   #arm(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = deadline;
     this.#timer = setTimeout(() => this.#sweep(), Math.max(1, Math.ceil(deadline - performance.now())));
-    if (this.#open.size === 0) this.#timer.unref();
+    if (this.#size === 0) this.#timer.unref();
   }
 
   /** Times out every command past its deadline, then re-arms for the earliest left. */
@@ -141,16 +155,23 @@ export class PendingCommands {
     this.#timerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const e of [...this.#open]) {
+    for (const e of this.#entries()) {
       if (e.deadline <= now) e.early(new TransportTimeoutError(e.timeoutMs));
       else if (e.deadline < next) next = e.deadline;
     }
     if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
+  /** A snapshot of the unsettled commands (settling one unlinks it). */
+  #entries(): Entry[] {
+    const out: Entry[] = [];
+    for (let e = this.#head; e !== undefined; e = e.next) out.push(e);
+    return out;
+  }
+
   /** Rejects every unsettled promise (for `close()`); `onEarlySettle` runs for each. */
   rejectAll(makeError: () => TransportError): number {
-    const all = [...this.#open];
+    const all = this.#entries();
     for (const p of all) p.early(makeError());
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
