@@ -216,7 +216,10 @@ export class ThreadQueue {
     this.#unflushed = 0;
     const reap = !this.#delivering && this.#inlineBudget > 0;
     const ret = this.#native.flush(reap);
-    if (ret < 0 || !reap) return this.#checkFlush(ret);
+    if (ret < 0 || !reap) {
+      this.#checkFlush(ret);
+      return;
+    }
     const reaped = Math.floor(ret / this.#reapedShift);
     if (reaped === 0) return;
     if (--this.#inlineBudget === 0) {

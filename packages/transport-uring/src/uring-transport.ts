@@ -98,7 +98,9 @@ export class UringTransport implements Transport {
   readonly #pool: RegisteredBufferPool | undefined;
   readonly #fd: number;
   readonly #queue: ThreadQueue;
-  readonly #pending = new PendingCommands();
+  // The ring's poll handle holds the loop open while the kernel holds a command; queued commands
+  // wait only behind in-flight ones, and retry timers are ref'd.
+  readonly #pending = new PendingCommands({ keepAlive: false });
   readonly #waiting: [Job[], Job[], Job[]] = [[], [], []];
   readonly #retry: RetryPolicy;
   readonly #unlisten: () => void;
@@ -320,9 +322,7 @@ export class UringTransport implements Transport {
       sense,
       residual,
       data:
-        job.cmd.direction === 'in' && job.data !== null
-          ? receivedView(job.data.subarray(0, job.length), residual)
-          : EMPTY,
+        job.cmd.direction === 'in' && job.data !== null ? received(job.data, job.length, residual) : EMPTY,
       latencyNs,
     });
   }
@@ -334,7 +334,7 @@ export class UringTransport implements Transport {
       if (job.pending.settled || this.#closed) return;
       this.#waiting[0].unshift(job);
       this.#pump();
-    }, delay).unref();
+    }, delay);
   }
 
   /** Page-aligned native memory: a data buffer of up to a page is one kernel segment. */
@@ -376,3 +376,9 @@ export class UringTransport implements Transport {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The bytes that arrived, as a view of `data`; `data` itself when all of it did (no allocation). */
+function received(data: Uint8Array, length: number, residual: number): Uint8Array {
+  if (residual === 0 && data.length === length) return data;
+  return receivedView(data.subarray(0, length), residual);
+}

@@ -104,6 +104,17 @@ export class PendingCommands {
    */
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  readonly #keepAlive: boolean;
+
+  /**
+   * @param options.keepAlive whether the watchdog timer holds the event loop open while commands
+   *   are pending (default true). A transport whose own handle already does so while the kernel
+   *   holds a command (io_uring's poll handle, SG_IO's threadpool work) passes false and saves a
+   *   ref/unref pair per command.
+   */
+  constructor(options: { readonly keepAlive?: boolean } = {}) {
+    this.#keepAlive = options.keepAlive !== false;
+  }
 
   /** Promises not yet settled. */
   get size(): number {
@@ -126,7 +137,7 @@ export class PendingCommands {
     this.#head = entry;
     this.#size++;
     if (entry.deadline < this.#timerAt) this.#arm(entry.deadline);
-    else if (this.#size === 1) this.#timer?.ref();
+    else if (this.#size === 1 && this.#keepAlive) this.#timer?.ref();
     entry.listen();
     return entry;
   }
@@ -139,14 +150,14 @@ export class PendingCommands {
     entry.prev = undefined;
     entry.next = undefined;
     this.#size--;
-    if (this.#size === 0) this.#timer?.unref();
+    if (this.#size === 0 && this.#keepAlive) this.#timer?.unref();
   }
 
   #arm(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timerAt = deadline;
     this.#timer = setTimeout(() => this.#sweep(), Math.max(1, Math.ceil(deadline - performance.now())));
-    if (this.#size === 0) this.#timer.unref();
+    if (this.#size === 0 || !this.#keepAlive) this.#timer.unref();
   }
 
   /** Times out every command past its deadline, then re-arms for the earliest left. */
