@@ -78,7 +78,14 @@ export class FaultInjector {
   /** Writes one random rule; a still-unfired rule of the same class is counted as not fired. */
   inject(): FaultClass {
     let r = Math.random() * this.#total;
-    const fault = FAULTS.find((f) => (r -= f.weight) < 0) ?? (FAULTS[0] as Fault);
+    let fault = FAULTS[0] as Fault;
+    for (const f of FAULTS) {
+      r -= f.weight;
+      if (r < 0) {
+        fault = f;
+        break;
+      }
+    }
     if (this.#pending().has(`${fault.type}:${fault.opcode}`)) {
       this.#replaced.set(fault.cls, (this.#replaced.get(fault.cls) ?? 0) + 1);
     }
