@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { type Device, DeviceGoneError, openDevice, ScsiError } from '@scsikit/core';
 import { readLabManifest } from '@scsikit/lab';
 import { type FaultClass, FaultInjector } from './faults.js';
+import { runThreads } from './load.js';
 import { ChunkMap, chunkPattern } from './shadow.js';
 
 const { values: args } = parseArgs({
@@ -19,6 +20,7 @@ const { values: args } = parseArgs({
     'fault-every-ms': { type: 'string', default: '100' },
     'timeout-ms': { type: 'string', default: '4000' },
     'clean-commands': { type: 'string', default: '100000' },
+    'load-seconds': { type: 'string', default: '10' },
     child: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -344,7 +346,24 @@ async function removal(timeoutMs: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Phase 4: kill -9 at QD 64, then another process.
+// Phase 4: load across devices and threads.
+
+async function load(first: string, seconds: number) {
+  const extra = [await addHost(), await addHost()];
+  const devices = [first, ...extra.map((h) => `/dev/bsg/${h}`)];
+  const base = { devices, queueDepth: 8, seconds };
+  try {
+    // Back to back, same threads and devices: exactly the depth outstanding, then 4× it with priorities.
+    const direct = await runThreads(2, { ...base, loops: 8, priorities: false });
+    const queued = await runThreads(2, { ...base, loops: 32, priorities: true });
+    return { direct, queued, throughputRatio: queued.iops / direct.iops };
+  } finally {
+    for (const h of extra) writeFileSync(`/sys/class/scsi_device/${h}/device/delete`, '1\n');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phase 5: kill -9 at QD 64, then another process.
 
 async function childLoad(bsg: string): Promise<void> {
   const dev = await openDevice(bsg, { transport: 'uring' });
@@ -436,6 +455,11 @@ async function main(): Promise<number> {
   log('removal mid-run (sysfs delete of a second scsi_debug host’s disk, then rescan)');
   report.removal = await removal(timeoutMs);
 
+  log(
+    `load: 2 worker threads × 3 devices, queue depth 8, 32 outstanding each vs 8 (${args['load-seconds']} s each)`,
+  );
+  report.load = await load(disk.bsg, num(args['load-seconds'], 'load-seconds'));
+
   log('kill -9 of a process at QD 64');
   try {
     report.kill = await kill9(disk.bsg);
@@ -467,6 +491,15 @@ async function main(): Promise<number> {
   const leaks = report.leaks as { fdsLeaked: number; ringsLeft: number; ioWorkersLeft: number };
   if (leaks.fdsLeaked > 0 || leaks.ringsLeft > 0 || leaks.ioWorkersLeft > 0)
     failures.push('resources left after close');
+  const ld = report.load as Awaited<ReturnType<typeof load>>;
+  if (ld.throughputRatio < 0.9)
+    failures.push(`queued load at ${(ld.throughputRatio * 100).toFixed(0)} % of the direct load`);
+  if (ld.queued.maxInFlight > ld.queued.queueDepth)
+    failures.push('in flight above the queue depth under load');
+  if (ld.queued.errors + ld.direct.errors > 0) failures.push('errors under load');
+  const hi = ld.queued.byPriority.high?.meanMs ?? 0;
+  const lo = ld.queued.byPriority.low?.meanMs ?? 0;
+  if (!(hi < lo)) failures.push(`high priority not ahead of low (${hi.toFixed(1)} vs ${lo.toFixed(1)} ms)`);
   if ((report.kill as { newProcessReadyMs: number }).newProcessReadyMs > 1000)
     failures.push('the device took over 1 s after kill -9');
   report.failures = failures;
