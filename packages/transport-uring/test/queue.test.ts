@@ -36,6 +36,32 @@ describe('the asynchronous ring on NOPs (same slots, batching and completion pat
     }
   });
 
+  it('settles NOPs as they complete without starving the event loop (timers and immediates still run)', async () => {
+    const q = new NopQueue(32);
+    try {
+      let done = 0;
+      let atImmediate = -1;
+      let atTimer = -1;
+      setImmediate(() => {
+        atImmediate = done;
+      });
+      setTimeout(() => {
+        atTimer = done;
+      }, 0);
+      // One NOP at a time: each completes during its own io_uring_enter and is reaped inline.
+      while (done < 2000) {
+        await q.nop();
+        done++;
+      }
+      expect(atImmediate).toBeGreaterThanOrEqual(0);
+      expect(atImmediate).toBeLessThan(2000);
+      expect(atTimer).toBeGreaterThanOrEqual(0);
+      expect(atTimer).toBeLessThan(2000);
+    } finally {
+      q.close();
+    }
+  });
+
   it('keeps running over many turns without losing a completion', async () => {
     const q = new NopQueue(32);
     try {

@@ -41,6 +41,41 @@ describe('PendingCommands', () => {
     }
   });
 
+  it('one timer serves every deadline: a shorter one tracked later fires first, each at its own time', async () => {
+    vi.useFakeTimers();
+    try {
+      const set = new PendingCommands();
+      const long = set.track({ ...tur, timeoutMs: 300 });
+      const completes = set.track({ ...tur, timeoutMs: 100 });
+      vi.advanceTimersByTime(50);
+      const short = set.track({ ...tur, timeoutMs: 100 }); // deadline 150, after `completes`' 100
+      const order: string[] = [];
+      for (const [name, p] of [
+        ['long', long],
+        ['short', short],
+      ] as const) {
+        p.promise.catch(() => order.push(name));
+      }
+      completes.resolve(result); // its deadline passes with nothing to time out
+      vi.advanceTimersByTime(99); // t = 149
+      await Promise.resolve();
+      expect(short.settled).toBe(false);
+      vi.advanceTimersByTime(1); // t = 150
+      await Promise.resolve();
+      expect(short.settled).toBe(true);
+      expect(long.settled).toBe(false);
+      vi.advanceTimersByTime(149); // t = 299
+      await Promise.resolve();
+      expect(long.settled).toBe(false);
+      vi.advanceTimersByTime(1);
+      await Promise.resolve();
+      expect(order).toEqual(['short', 'long']);
+      expect(set.size).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('defaults the watchdog to 30 s', async () => {
     vi.useFakeTimers();
     try {
