@@ -70,6 +70,11 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   return { commands, errors, byPriority, maxInFlight, queueDepth: job.queueDepth };
 }
 
+// A worker does not inherit the main thread's tsx hooks: it registers them, then loads this file.
+const WORKER_BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((m) => m.register())
+  .then(() => import(${JSON.stringify(import.meta.url)}));`;
+
 /** Runs `job` in `threads` worker threads at once and sums what they report. */
 export async function runThreads(threads: number, job: LoadJob): Promise<LoadResult & { iops: number }> {
   const results = await Promise.all(
@@ -77,7 +82,7 @@ export async function runThreads(threads: number, job: LoadJob): Promise<LoadRes
       { length: threads },
       () =>
         new Promise<LoadResult>((resolve, reject) => {
-          const w = new Worker(new URL(import.meta.url), { workerData: job });
+          const w = new Worker(WORKER_BOOT, { eval: true, workerData: job });
           w.once('message', resolve);
           w.once('error', reject);
           w.once('exit', (code) => {

@@ -22,7 +22,6 @@ const { values: args } = parseArgs({
     'clean-commands': { type: 'string', default: '100000' },
     'load-seconds': { type: 'string', default: '10' },
     child: { type: 'string' },
-    json: { type: 'boolean', default: false },
   },
 });
 const num = (s: string | undefined, name: string): number => {
@@ -435,37 +434,81 @@ async function main(): Promise<number> {
   const report: Record<string, unknown> = { kernel: manifest.kernel, device: disk.bsg, baseline };
   const log = (s: string) => console.error(`soak: ${s}`);
 
+  const failures: string[] = [];
+  // Each phase reports on its own: one that throws is a failure, and the others still run.
+  async function phase<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const r = await run();
+      report[name] = r;
+      return r;
+    } catch (e) {
+      report[name] = { error: e instanceof Error ? e.message : String(e) };
+      failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+
   log(`chaos: ${args.commands} commands at QD ${qd}, a fault every ${args['fault-every-ms']} ms`);
-  let dev = await openDevice(disk.bsg, { transport: 'uring', write: true });
-  report.chaos = await chaos(
-    dev,
-    disk.hctl,
-    num(args.commands, 'commands'),
-    qd,
-    num(args['fault-every-ms'], 'fault-every-ms'),
-    timeoutMs,
-  );
-  await dev.close();
+  const c = await phase('chaos', async () => {
+    const dev = await openDevice(disk.bsg, { transport: 'uring', write: true });
+    try {
+      return await chaos(
+        dev,
+        disk.hctl,
+        num(args.commands, 'commands'),
+        qd,
+        num(args['fault-every-ms'], 'fault-every-ms'),
+        timeoutMs,
+      );
+    } finally {
+      await dev.close();
+    }
+  });
+  if (c !== undefined) {
+    if (c.unsettled > 0) failures.push(`${c.unsettled} chaos command(s) never settled within timeout + 5 s`);
+    if (c.untyped > 0) failures.push(`${c.untyped} untyped rejection(s)`);
+    if (c.corrupt > 0) failures.push(`${c.corrupt} read(s) returned wrong data without an error`);
+    if (c.maxInFlight > c.queueDepth)
+      failures.push(`in flight ${c.maxInFlight} above the queue depth ${c.queueDepth}`);
+  }
 
   log(`clean run: ${args['clean-commands']} reads at QD ${qd} (RSS)`);
-  dev = await openDevice(disk.bsg, { transport: 'uring', fixedBuffers: { count: 4, size: 65536 } });
-  report.memory = await clean(dev, num(args['clean-commands'], 'clean-commands'), qd);
-  await dev.close();
+  await phase('memory', async () => {
+    const dev = await openDevice(disk.bsg, { transport: 'uring', fixedBuffers: { count: 4, size: 65536 } });
+    try {
+      return await clean(dev, num(args['clean-commands'], 'clean-commands'), qd);
+    } finally {
+      await dev.close();
+    }
+  });
 
   log('removal mid-run (sysfs delete of a second scsi_debug host’s disk, then rescan)');
-  report.removal = await removal(timeoutMs);
+  const rm = await phase('removal', () => removal(timeoutMs));
+  if (rm !== undefined) {
+    if (rm.unsettled > 0)
+      failures.push(`${rm.unsettled} command(s) did not settle within 2 × timeout after removal`);
+    if (rm.submittedAfterGone > 0)
+      failures.push(`${rm.submittedAfterGone} command(s) submitted after the device was gone`);
+  }
 
   log(
     `load: 2 worker threads × 3 devices, queue depth 8, 32 outstanding each vs 8 (${args['load-seconds']} s each)`,
   );
-  report.load = await load(disk.bsg, num(args['load-seconds'], 'load-seconds'));
+  const ld = await phase('load', () => load(disk.bsg, num(args['load-seconds'], 'load-seconds')));
+  if (ld !== undefined) {
+    if (ld.throughputRatio < 0.9)
+      failures.push(`queued load at ${(ld.throughputRatio * 100).toFixed(0)} % of the direct load`);
+    if (ld.queued.maxInFlight > ld.queued.queueDepth)
+      failures.push('in flight above the queue depth under load');
+    if (ld.queued.errors + ld.direct.errors > 0) failures.push('errors under load');
+    const hi = ld.queued.byPriority.high?.meanMs ?? 0;
+    const lo = ld.queued.byPriority.low?.meanMs ?? 0;
+    if (!(hi < lo)) failures.push(`high priority not ahead of low (${hi.toFixed(1)} vs ${lo.toFixed(1)} ms)`);
+  }
 
   log('kill -9 of a process at QD 64');
-  try {
-    report.kill = await kill9(disk.bsg);
-  } catch (e) {
-    report.kill = { error: (e as Error).message, newProcessReadyMs: Number.POSITIVE_INFINITY };
-  }
+  const k = await phase('kill', () => kill9(disk.bsg));
+  if (k !== undefined && k.newProcessReadyMs > 1000) failures.push('the device took over 1 s after kill -9');
 
   await sleep(5000); // io-wq workers exit a few seconds after their last work
   const after = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
@@ -475,35 +518,10 @@ async function main(): Promise<number> {
     ringsLeft: after.rings,
     ioWorkersLeft: after.ioWorkers,
   };
-
-  const c = report.chaos as ChaosFigures;
-  const rm = report.removal as Awaited<ReturnType<typeof removal>>;
-  const failures: string[] = [];
-  if (c.unsettled > 0) failures.push(`${c.unsettled} chaos command(s) never settled within timeout + 5 s`);
-  if (c.untyped > 0) failures.push(`${c.untyped} untyped rejection(s)`);
-  if (c.corrupt > 0) failures.push(`${c.corrupt} read(s) returned wrong data without an error`);
-  if (c.maxInFlight > c.queueDepth)
-    failures.push(`in flight ${c.maxInFlight} above the queue depth ${c.queueDepth}`);
-  if (rm.unsettled > 0)
-    failures.push(`${rm.unsettled} command(s) did not settle within 2 × timeout after removal`);
-  if (rm.submittedAfterGone > 0)
-    failures.push(`${rm.submittedAfterGone} command(s) submitted after the device was gone`);
-  const leaks = report.leaks as { fdsLeaked: number; ringsLeft: number; ioWorkersLeft: number };
-  if (leaks.fdsLeaked > 0 || leaks.ringsLeft > 0 || leaks.ioWorkersLeft > 0)
+  if (after.fds > baseline.fds || after.rings > 0 || after.ioWorkers > 0)
     failures.push('resources left after close');
-  const ld = report.load as Awaited<ReturnType<typeof load>>;
-  if (ld.throughputRatio < 0.9)
-    failures.push(`queued load at ${(ld.throughputRatio * 100).toFixed(0)} % of the direct load`);
-  if (ld.queued.maxInFlight > ld.queued.queueDepth)
-    failures.push('in flight above the queue depth under load');
-  if (ld.queued.errors + ld.direct.errors > 0) failures.push('errors under load');
-  const hi = ld.queued.byPriority.high?.meanMs ?? 0;
-  const lo = ld.queued.byPriority.low?.meanMs ?? 0;
-  if (!(hi < lo)) failures.push(`high priority not ahead of low (${hi.toFixed(1)} vs ${lo.toFixed(1)} ms)`);
-  if ((report.kill as { newProcessReadyMs: number }).newProcessReadyMs > 1000)
-    failures.push('the device took over 1 s after kill -9');
   report.failures = failures;
-  console.log(args.json ? JSON.stringify(report, null, 2) : JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(report, null, 2));
   console.log(failures.length === 0 ? 'soak: PASSED' : `soak: FAILED\n- ${failures.join('\n- ')}`);
   return failures.length === 0 ? 0 : 1;
 }
