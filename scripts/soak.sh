@@ -8,8 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
-# What users import: the built packages, not src through the root tsconfig's path map.
-pnpm --filter '@scsikit/core...' run build >/dev/null
-export TSX_TSCONFIG_PATH=soak/tsconfig.json
+# The soak runs the packages from src through tsx (the root tsconfig's path map). With the built
+# dist (TSX_TSCONFIG_PATH=soak/tsconfig.json) the guest's node died of SIGSEGV before running any
+# code of ours, every time since 04:22 on 2026-11-24 (closing note of that stop; the bench, on
+# dist, is not affected): not understood yet.
 exec node --import tsx lab/src/cli.ts run --profile default --timeout 3000 -- \
   node --import tsx soak/src/soak.ts "$@"
