@@ -2,10 +2,22 @@
 export class ChunkMap {
   readonly #gen: Array<number | undefined>;
   readonly #busy: Uint8Array;
+  /** Chunks a write may still land on later (it timed out: the kernel cannot cancel it). */
+  readonly #tainted: Uint8Array;
 
   constructor(readonly chunks: number) {
     this.#gen = new Array<number | undefined>(chunks).fill(undefined);
     this.#busy = new Uint8Array(chunks);
+    this.#tainted = new Uint8Array(chunks);
+  }
+
+  /** A write to `c` settled without its outcome known: never verify `c` again. */
+  taint(c: number): void {
+    this.#tainted[c] = 1;
+  }
+
+  get tainted(): number {
+    return this.#tainted.reduce((s, t) => s + t, 0);
   }
 
   /** A random chunk no other worker holds (the caller holds far fewer than `chunks`). */
@@ -25,7 +37,7 @@ export class ChunkMap {
 
   /** The generation last written with success; undefined when unknown (never written, or a write failed). */
   expected(c: number): number | undefined {
-    return this.#gen[c];
+    return this.#tainted[c] === 1 ? undefined : this.#gen[c];
   }
 
   set(c: number, gen: number | undefined): void {

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Device, DeviceGoneError, openDevice, ScsiError } from '@scsikit/core';
+import { type Device, DeviceGoneError, HostError, openDevice, ScsiError, TimeoutError } from '@scsikit/core';
 import { readLabManifest } from '@scsikit/lab';
 import { type FaultClass, FaultInjector } from './faults.js';
 import { runThreads } from './load.js';
@@ -99,6 +99,8 @@ interface ChaosFigures {
   unsettled: number;
   corrupt: number;
   verifiedReads: number;
+  /** Chunks no longer verified: a write to them timed out and may still land. */
+  taintedChunks: number;
   maxSettleMs: number;
   /** Highest in-flight count seen at any command start, and the device's queue depth. */
   maxInFlight: number;
@@ -142,6 +144,7 @@ async function chaos(
     unsettled: 0,
     corrupt: 0,
     verifiedReads: 0,
+    taintedChunks: 0,
     maxSettleMs: 0,
     seconds: 0,
     maxInFlight: 0,
@@ -185,7 +188,15 @@ async function chaos(
         const gen = ++generation;
         const data = chunkPattern(gen, buf.length);
         shadow.set(chunk, undefined); // unknown until the write reports success
-        p = dev.write(lba, CHUNK_BLOCKS, data, opts).then(() => shadow.set(chunk, gen));
+        p = dev.write(lba, CHUNK_BLOCKS, data, opts).then(
+          () => shadow.set(chunk, gen),
+          (e: unknown) => {
+            // Timed out (watchdog) or lost in flight: the write may still land after a later one.
+            if (e instanceof TimeoutError || (e instanceof HostError && e.hostStatusName === 'DID_TIME_OUT'))
+              shadow.taint(chunk);
+            throw e;
+          },
+        );
       } else if (r < 0.75) {
         op = 'verify';
         p = dev.verify(lba, CHUNK_BLOCKS, opts);
@@ -226,6 +237,7 @@ async function chaos(
   f.faultsFired = injector.fired();
   injector.clear();
   f.unsettled = stuck.count;
+  f.taintedChunks = shadow.tainted;
   f.seconds = (performance.now() - t0) / 1000;
   // Error handling that gives up takes the device offline; bring it back for the next phases.
   const state = `/sys/class/scsi_device/${hctl}/device/state`;
@@ -350,11 +362,12 @@ async function removal(timeoutMs: number) {
 async function load(first: string, seconds: number) {
   const extra = [await addHost(), await addHost()];
   const devices = [first, ...extra.map((h) => `/dev/bsg/${h}`)];
-  const base = { devices, queueDepth: 8, seconds };
+  const base = { devices, seconds };
   try {
-    // Back to back, same threads and devices: exactly the depth outstanding, then 4× it with priorities.
-    const direct = await runThreads(2, { ...base, loops: 8, priorities: false });
-    const queued = await runThreads(2, { ...base, loops: 32, priorities: true });
+    // The same 32 reads outstanding per device and thread: all in the kernel (depth 32), then 8 in
+    // the kernel and 24 in the SDK's queue, a quarter of the loops high and a quarter low priority.
+    const direct = await runThreads(2, { ...base, queueDepth: 32, loops: 32, priorities: false });
+    const queued = await runThreads(2, { ...base, queueDepth: 8, loops: 32, priorities: true });
     return { direct, queued, throughputRatio: queued.iops / direct.iops };
   } finally {
     for (const h of extra) writeFileSync(`/sys/class/scsi_device/${h}/device/delete`, '1\n');
@@ -492,7 +505,7 @@ async function main(): Promise<number> {
   }
 
   log(
-    `load: 2 worker threads × 3 devices, queue depth 8, 32 outstanding each vs 8 (${args['load-seconds']} s each)`,
+    `load: 2 worker threads × 3 devices, 32 outstanding each, queue depth 32 vs 8 (${args['load-seconds']} s each)`,
   );
   const ld = await phase('load', () => load(disk.bsg, num(args['load-seconds'], 'load-seconds')));
   if (ld !== undefined) {
