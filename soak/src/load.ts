@@ -45,7 +45,8 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const end = performance.now() + job.seconds * 1000;
   const loop = async (dev: (typeof devs)[number], i: number) => {
     const priority = priorityOf(i, job.priorities);
-    const s = (stats[priority] ??= { count: 0, sum: 0, max: 0 });
+    const s = stats[priority] ?? { count: 0, sum: 0, max: 0 };
+    stats[priority] = s;
     const buf = new Uint8Array(4096);
     while (performance.now() < end) {
       const t0 = performance.now();
@@ -94,7 +95,8 @@ export async function runThreads(threads: number, job: LoadJob): Promise<LoadRes
   const byPriority: LoadResult['byPriority'] = {};
   for (const r of results) {
     for (const [k, v] of Object.entries(r.byPriority)) {
-      const acc = (byPriority[k] ??= { count: 0, meanMs: 0, maxMs: 0 });
+      const acc = byPriority[k] ?? { count: 0, meanMs: 0, maxMs: 0 };
+      byPriority[k] = acc;
       acc.meanMs = (acc.meanMs * acc.count + v.meanMs * v.count) / Math.max(1, acc.count + v.count);
       acc.count += v.count;
       acc.maxMs = Math.max(acc.maxMs, v.maxMs);
