@@ -953,11 +953,10 @@ export class Device implements AsyncDisposable {
   }
 
   async #ioInfo(callerOptions?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
-    // The caller's `into`/`data` belong to its own command, never to these queries. Built only when
-    // a cache is cold: this runs on every read and write.
-    const cold =
-      this.#capacity === undefined || this.#blockLimits === undefined || this.#opcodes === undefined;
-    const options = callerOptions === undefined || !cold ? undefined : commandOnly(callerOptions);
+    const warm = this.#ioInfoWarm();
+    if (warm !== undefined) return warm;
+    // The caller's `into`/`data` belong to its own command, never to these queries.
+    const options = callerOptions === undefined ? undefined : commandOnly(callerOptions);
     const cap = this.#capacity ?? (await this.readCapacity(options));
     if (this.#blockLimits === undefined) {
       try {
@@ -1094,9 +1093,9 @@ export class Device implements AsyncDisposable {
   async #dpoFua(
     options: ReadOptions | WriteOptions,
   ): Promise<{ readonly dpo: boolean; readonly fua: boolean; readonly flushAfter: boolean }> {
+    if (!wantsDpoFua(options)) return NO_DPO_FUA;
     const wantDpo = options.dpo === true;
     const wantFua = options.fua === true;
-    if (!wantDpo && !wantFua) return { dpo: false, fua: false, flushAfter: false };
     if (this.#cacheMode === undefined) {
       try {
         const ms = await this.modeSense(0x08, commandOnly(options));

@@ -282,7 +282,7 @@ export class UringTransport implements Transport {
     this.#inflight--;
     const { pending } = job;
     if (!pending.settled) this.#settle(job, res, lo, residual, sense, latencyNs);
-    if (this.#waiting[0].length + this.#waiting[1].length + this.#waiting[2].length > 0) this.#pump();
+    if (this.#waitingCount() > 0) this.#pump();
   }
 
   #settle(job: Job, res: number, lo: number, residual: number, sense: Uint8Array, latencyNs: number): void {
@@ -322,7 +322,12 @@ export class UringTransport implements Transport {
       sense,
       residual,
       data:
-        job.cmd.direction === 'in' && job.data !== null ? received(job.data, job.length, residual) : EMPTY,
+        job.cmd.direction === 'in' && job.data !== null
+          ? receivedView(
+              job.data.length === job.length ? job.data : job.data.subarray(0, job.length),
+              residual,
+            )
+          : EMPTY,
       latencyNs,
     });
   }
@@ -376,9 +381,3 @@ export class UringTransport implements Transport {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** The bytes that arrived, as a view of `data`; `data` itself when all of it did (no allocation). */
-function received(data: Uint8Array, length: number, residual: number): Uint8Array {
-  if (residual === 0 && data.length === length) return data;
-  return receivedView(data.subarray(0, length), residual);
-}

@@ -148,10 +148,12 @@ export function preflight(
 }
 
 /**
- * The bytes actually received: a view (no copy) of the first `length − residual` bytes. A residual
- * out of range (negative, or larger than the buffer — a misbehaving device) is clamped.
+ * The bytes actually received: a view (no copy) of the first `length − residual` bytes, or `data`
+ * itself when the residual is 0. A residual out of range (negative, or larger than the buffer — a misbehaving device) is clamped.
  */
 export function receivedView(data: Uint8Array, residual: number): Uint8Array {
+  // All of it arrived (the common case): `data` itself, no new view on the per-command path.
+  if (residual === 0) return data;
   const r = Number.isFinite(residual) ? Math.min(Math.max(0, Math.trunc(residual)), data.length) : 0;
   return data.subarray(0, data.length - r);
 }
