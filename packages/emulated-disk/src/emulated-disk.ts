@@ -23,6 +23,7 @@ import {
   type TransportError,
   type TransportStats,
   TransportTimeoutError,
+  WaitingRoom,
 } from '@scsikit/transport';
 import { CommandTable, type DeviceAnswer, type LogicalUnit, runCommand } from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
@@ -36,7 +37,6 @@ import { ZoneState, zbcCommands } from './zbc-handlers.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
 const DEFAULT_SENSE_BYTES = 96;
-const PRIORITY = { high: 0, normal: 1, low: 2 } as const;
 
 /** mulberry32: a small seeded generator, so a random latency model replays identically. */
 function seeded(seed: number): () => number {
@@ -59,7 +59,6 @@ interface Job {
   readonly dataIn: Uint8Array;
   readonly dataOut: Uint8Array;
   readonly started: bigint;
-  readonly priority: 0 | 1 | 2;
   state: 'queued' | 'device' | 'done';
   /** A 'timeout' fault: never completes; its slot is freed when its promise settles. */
   stuck: boolean;
@@ -205,7 +204,7 @@ export class EmulatedDiskConnection implements Transport {
   /** @internal */
   readonly unit: SharedUnit;
   readonly #pending = new PendingCommands();
-  readonly #queues: [Job[], Job[], Job[]] = [[], [], []];
+  readonly #waiting = new WaitingRoom<Job>();
   readonly #inDevice = new Set<Job>();
   #closing: Promise<void> | undefined;
   #submitted = 0;
@@ -243,7 +242,7 @@ export class EmulatedDiskConnection implements Transport {
       failed: this.#failed,
       retried: {},
       inFlight: this.#inDevice.size,
-      queued: this.#queues[0].length + this.#queues[1].length + this.#queues[2].length,
+      queued: this.#waiting.size,
     };
   }
 
@@ -267,13 +266,12 @@ export class EmulatedDiskConnection implements Transport {
         dataIn: cmd.direction === 'in' ? (buffer ?? new Uint8Array(transfer)).subarray(0, transfer) : EMPTY,
         dataOut: cmd.direction === 'out' && buffer !== undefined ? buffer.subarray(0, transfer) : EMPTY,
         started: process.hrtime.bigint(),
-        priority: PRIORITY[cmd.priority ?? 'normal'],
         state: 'queued',
         stuck: false,
         cancel: undefined,
       };
       if (pending.settled) return pending.promise; // the signal fired between preflight and track
-      this.#queues[job.priority].push(job);
+      this.#waiting.push(job, cmd.priority);
       this.#pump();
       return pending.promise;
     } catch (e) {
@@ -291,7 +289,7 @@ export class EmulatedDiskConnection implements Transport {
 
   #shutDown(): void {
     for (const job of [...this.#inDevice]) this.#release(job);
-    for (const q of this.#queues) q.length = 0;
+    this.#waiting.drain();
     (this.pool as EmulatedBufferPool | undefined)?.close();
     this.unit.connections.delete(this);
     this.unit.state.connections.delete(this.id);
@@ -307,19 +305,15 @@ export class EmulatedDiskConnection implements Transport {
 
   /** @internal The device was removed: commands still waiting in userspace can never be sent. */
   deviceRemoved(): void {
-    for (const q of this.#queues) {
-      for (const job of q.splice(0)) {
-        job.state = 'done';
-        if (job.pending.reject(new DeviceGoneError('execute'))) this.#failed++;
-      }
+    for (const job of this.#waiting.drain()) {
+      job.state = 'done';
+      if (job.pending.reject(new DeviceGoneError('execute'))) this.#failed++;
     }
   }
 
   #settledEarly(job: Job, error: TransportError): void {
     if (job.state === 'queued') {
-      const q = this.#queues[job.priority];
-      const i = q.indexOf(job);
-      if (i >= 0) q.splice(i, 1);
+      this.#waiting.remove((j) => j === job);
       job.state = 'done';
       return;
     }
@@ -343,7 +337,7 @@ export class EmulatedDiskConnection implements Transport {
 
   #pump(): void {
     while (this.#inDevice.size < this.capabilities.queueDepth && !this.closed) {
-      const job = this.#queues[0].shift() ?? this.#queues[1].shift() ?? this.#queues[2].shift();
+      const job = this.#waiting.shift();
       if (job === undefined) return;
       this.#dispatch(job);
     }

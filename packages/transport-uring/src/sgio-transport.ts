@@ -40,6 +40,7 @@ import {
   TransportClosedError,
   TransportError,
   type TransportStats,
+  WaitingRoom,
 } from '@scsikit/transport';
 import { allocateAligned } from './aligned-buffer.js';
 import { loadNative, type NativeAddon } from './native.js';
@@ -273,40 +274,6 @@ interface Job {
 }
 
 const DIRECTION = { none: 0, in: 1, out: 2 } as const;
-const PRIORITY_ORDER = ['high', 'normal', 'low'] as const;
-
-/** A FIFO with O(1) shift: a head index over an array, compacted now and then. */
-class Fifo<T> {
-  #items: T[] = [];
-  #head = 0;
-
-  get length(): number {
-    return this.#items.length - this.#head;
-  }
-
-  push(item: T): void {
-    this.#items.push(item);
-  }
-
-  shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined as T;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
-  }
-
-  clear(): T[] {
-    const rest = this.#items.slice(this.#head);
-    this.#items = [];
-    this.#head = 0;
-    return rest;
-  }
-}
-
 /** Internal construction parameters; `SgioTransport.open` derives them from the path. */
 export interface SgioTransportInit {
   readonly fd: number;
@@ -337,10 +304,8 @@ export class SgioTransport implements Transport {
   readonly #closeWaitMs: number;
   /** Settle-once promises, watchdog and abort listeners. */
   readonly #pending = new PendingCommands();
-  /** Accepted commands waiting for a slot, one FIFO per priority. */
-  readonly #queues = { high: new Fifo<Job>(), normal: new Fifo<Job>(), low: new Fifo<Job>() };
-  /** Live (unsettled) queued jobs: the FIFOs may still hold settled ones until they are skipped. */
-  #queued = 0;
+  /** Accepted commands waiting for a slot, by priority. */
+  readonly #waiting = new WaitingRoom<Job>();
   /** ioctls on the threadpool, including orphans whose promise already settled. */
   #inFlight = 0;
   #closed = false;
@@ -410,8 +375,7 @@ export class SgioTransport implements Transport {
       attempts: 0,
       start: 0n,
     };
-    this.#queues[cmd.priority ?? 'normal'].push(job);
-    this.#queued++;
+    this.#waiting.push(job, cmd.priority);
     this.#pump();
     return pending.promise;
   }
@@ -435,15 +399,14 @@ export class SgioTransport implements Transport {
       failed: this.#failed,
       retried: { ...this.#retried },
       inFlight: this.#inFlight,
-      queued: this.#queued,
+      queued: this.#waiting.size,
     };
   }
 
   async #shutdown(): Promise<void> {
     // Queued jobs leave their FIFOs through #settledEarly; in-flight ones become orphans.
     this.#pending.rejectAll(() => new TransportClosedError());
-    for (const q of Object.values(this.#queues)) q.clear(); // only settled jobs remain in them
-    this.#queued = 0;
+    this.#waiting.drain(); // rejected just above
     if (this.#inFlight > 0) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       await new Promise<void>((resolve) => {
@@ -473,24 +436,13 @@ export class SgioTransport implements Transport {
   /** The watchdog, the signal or close() settled a job's promise before the kernel answered. */
   #settledEarly(job: Job | undefined): void {
     this.#failed++;
-    if (job !== undefined && !job.dispatched) this.#queued--; // skipped when its FIFO reaches it
-  }
-
-  #next(): Job | undefined {
-    for (const p of PRIORITY_ORDER) {
-      const q = this.#queues[p];
-      for (let job = q.shift(); job !== undefined; job = q.shift()) {
-        if (!job.pending.settled) return job;
-      }
-    }
-    return undefined;
+    if (job !== undefined && !job.dispatched) this.#waiting.remove((j) => j === job);
   }
 
   #pump(): void {
-    while (!this.#closed && this.#inFlight < this.capabilities.queueDepth && this.#queued > 0) {
-      const job = this.#next();
+    while (!this.#closed && this.#inFlight < this.capabilities.queueDepth) {
+      const job = this.#waiting.shift();
       if (job === undefined) break;
-      this.#queued--;
       job.dispatched = true;
       this.#submitted++;
       this.#dispatch(job);

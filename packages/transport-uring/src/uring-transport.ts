@@ -20,6 +20,7 @@ import {
   type TransportError,
   type TransportStats,
   validateCommand,
+  WaitingRoom,
 } from '@scsikit/transport';
 import { allocateAligned } from './aligned-buffer.js';
 import type { RegisteredBufferPool } from './fixed-buffer-pool.js';
@@ -64,7 +65,6 @@ export interface UringTransportOptions {
 }
 
 const BSG_PATH = /^\/dev\/bsg\/(\d+:\d+:\d+:\d+)$/u;
-const PRIORITIES = { high: 0, normal: 1, low: 2 } as const;
 const ENODEV = -19;
 const EFAULT = -14;
 const EAGAIN = -11;
@@ -101,7 +101,7 @@ export class UringTransport implements Transport {
   // The ring's poll handle holds the loop open while the kernel holds a command; queued commands
   // wait only behind in-flight ones, and retry timers are ref'd.
   readonly #pending = new PendingCommands({ keepAlive: false });
-  readonly #waiting: [Job[], Job[], Job[]] = [[], [], []];
+  readonly #waiting = new WaitingRoom<Job>();
   readonly #retry: RetryPolicy;
   readonly #unlisten: () => void;
   #inflight = 0;
@@ -205,10 +205,10 @@ export class UringTransport implements Transport {
       attempts: 0,
       busyAttempts: 0,
     };
-    if (this.#inflight < this.capabilities.queueDepth && this.#waitingCount() === 0 && this.#submit(job)) {
+    if (this.#inflight < this.capabilities.queueDepth && this.#waiting.size === 0 && this.#submit(job)) {
       return pending.promise;
     }
-    this.#waiting[PRIORITIES[cmd.priority ?? 'normal']].push(job);
+    this.#waiting.push(job, cmd.priority);
     return pending.promise;
   }
 
@@ -222,10 +222,7 @@ export class UringTransport implements Transport {
   readonly #onEarlySettle = (_error: TransportError, pending: PendingCommand): void => {
     this.#stats.failed++;
     // A queued job that settled early never reaches the kernel: drop it from the waiting room.
-    for (const q of this.#waiting) {
-      const i = q.findIndex((j) => j.pending === pending);
-      if (i >= 0) q.splice(i, 1);
-    }
+    this.#waiting.remove((j) => j.pending === pending);
   };
 
   #dataBuffer(cmd: ScsiCommand, length: number): Uint8Array | null {
@@ -235,18 +232,14 @@ export class UringTransport implements Transport {
     return buf;
   }
 
-  #waitingCount(): number {
-    return this.#waiting[0].length + this.#waiting[1].length + this.#waiting[2].length;
-  }
-
   /** Submits waiting jobs while the device's depth and the ring's slots allow. */
   #pump(): void {
     while (this.#inflight < this.capabilities.queueDepth && this.#queue.freeSlots > 0 && !this.#closed) {
-      const job = this.#waiting[0].shift() ?? this.#waiting[1].shift() ?? this.#waiting[2].shift();
+      const job = this.#waiting.shift();
       if (job === undefined) return;
       if (job.pending.settled) continue;
       if (!this.#submit(job)) {
-        this.#waiting[PRIORITIES[job.cmd.priority ?? 'normal']].unshift(job);
+        this.#waiting.unshift(job, job.cmd.priority);
         return;
       }
     }
@@ -282,7 +275,7 @@ export class UringTransport implements Transport {
     this.#inflight--;
     const { pending } = job;
     if (!pending.settled) this.#settle(job, res, lo, residual, sense, latencyNs);
-    if (this.#waitingCount() > 0) this.#pump();
+    if (this.#waiting.size > 0) this.#pump();
   }
 
   #settle(job: Job, res: number, lo: number, residual: number, sense: Uint8Array, latencyNs: number): void {
@@ -297,8 +290,7 @@ export class UringTransport implements Transport {
         // Terminal: the device is gone. Fail what waits too, and every later command, fast.
         this.#gone = true;
         error = new DeviceGoneError('io_uring_cmd');
-        for (const q of this.#waiting)
-          for (const j of q.splice(0)) j.pending.reject(new DeviceGoneError('io_uring_cmd'));
+        for (const j of this.#waiting.drain()) j.pending.reject(new DeviceGoneError('io_uring_cmd'));
       } else if (res === EFAULT) error = new OutcomeUnknownError('io_uring_cmd');
       else error = errnoError(res, 'io_uring_cmd');
       this.#stats.failed++;
@@ -337,7 +329,7 @@ export class UringTransport implements Transport {
     const delay = Math.min(this.#retry.maxDelayMs, this.#retry.minDelayMs * 2 ** attempt);
     setTimeout(() => {
       if (job.pending.settled || this.#closed) return;
-      this.#waiting[0].unshift(job);
+      this.#waiting.unshift(job, 'high');
       this.#pump();
     }, delay);
   }
@@ -354,7 +346,7 @@ export class UringTransport implements Transport {
       failed: this.#stats.failed,
       retried: { ...this.#stats.retried },
       inFlight: this.#inflight,
-      queued: this.#waitingCount(),
+      queued: this.#waiting.size,
     };
   }
 
@@ -367,7 +359,7 @@ export class UringTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending.rejectAll(() => new TransportClosedError());
-    for (const q of this.#waiting) q.length = 0;
+    this.#waiting.drain();
     // Let in-flight commands complete through the normal path for up to 2 s before tearing down.
     const deadline = Date.now() + 2000;
     while (this.#inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));

@@ -17,7 +17,9 @@ export type TransportKind = 'uring' | 'sgio' | 'emulated';
 /**
  * Scheduling class. A transport that queues in userspace (more commands than `queueDepth`) lets
  * `high` jump ahead of `normal` and `low`, so management commands (TEST UNIT READY, REQUEST SENSE…)
- * are not starved behind bulk I/O. It never reorders commands already in the kernel.
+ * are not starved behind bulk I/O; a class passed over `STARVATION_LIMIT` times in a row is served
+ * next, so bulk I/O is not starved either (`WaitingRoom`). It never reorders commands already
+ * in the kernel.
  * @default 'normal'
  */
 export type CommandPriority = 'high' | 'normal' | 'low';

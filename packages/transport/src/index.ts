@@ -43,3 +43,4 @@ export {
   TransportTimeoutError,
 } from './errors.js';
 export { type PendingCommand, PendingCommands } from './pending.js';
+export { STARVATION_LIMIT, WaitingRoom } from './waiting-room.js';
