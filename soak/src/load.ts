@@ -1,8 +1,9 @@
 /**
  * The load phase of the soak: several devices × several worker threads, each keeping more commands
- * outstanding than the device's queue depth, so the SDK's own queue holds the rest. Compared back
- * to back with the same threads keeping exactly the queue depth outstanding (nothing waits in the
- * SDK), and with a quarter of the loops at high and a quarter at low priority.
+ * outstanding than the device's queue depth. Run twice back to back with the same loops: once with
+ * the SDK's depth above the loop count (every command goes to the kernel, which queues what the
+ * device cannot take), once with the SDK's depth at the device's share (the rest waits in the SDK,
+ * by priority: a quarter of the loops high, a quarter low).
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { openDevice } from '@scsikit/core';
@@ -19,11 +20,18 @@ export interface LoadJob {
   readonly priorities: boolean;
 }
 
+export interface PriorityFigures {
+  count: number;
+  meanMs: number;
+  maxMs: number;
+  minLoopCount: number;
+}
+
 export interface LoadResult {
   readonly commands: number;
   readonly errors: number;
-  /** Latency (ms) per priority: mean and max; count of commands. */
-  readonly byPriority: Record<string, { count: number; meanMs: number; maxMs: number }>;
+  /** Per priority: commands, latency (ms) mean and max, and the fewest commands one loop completed. */
+  readonly byPriority: Record<string, PriorityFigures>;
   readonly maxInFlight: number;
   readonly queueDepth: number;
 }
@@ -38,15 +46,16 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const devs = await Promise.all(
     job.devices.map((p) => openDevice(p, { transport: 'uring', queueDepth: job.queueDepth })),
   );
-  const stats: Record<string, { count: number; sum: number; max: number }> = {};
+  const stats: Record<string, { count: number; sum: number; max: number; loops: number[] }> = {};
   let commands = 0;
   let errors = 0;
   let maxInFlight = 0;
   const end = performance.now() + job.seconds * 1000;
   const loop = async (dev: (typeof devs)[number], i: number) => {
     const priority = priorityOf(i, job.priorities);
-    const s = stats[priority] ?? { count: 0, sum: 0, max: 0 };
+    const s = stats[priority] ?? { count: 0, sum: 0, max: 0, loops: [] };
     stats[priority] = s;
+    const me = s.loops.push(0) - 1;
     const buf = new Uint8Array(4096);
     while (performance.now() < end) {
       const t0 = performance.now();
@@ -57,6 +66,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       }
       const ms = performance.now() - t0;
       s.count++;
+      s.loops[me] = (s.loops[me] ?? 0) + 1;
       s.sum += ms;
       s.max = Math.max(s.max, ms);
       commands++;
@@ -67,7 +77,12 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
   await Promise.all(devs.map((d) => d.close()));
   const byPriority: LoadResult['byPriority'] = {};
   for (const [k, v] of Object.entries(stats))
-    byPriority[k] = { count: v.count, meanMs: v.sum / Math.max(1, v.count), maxMs: v.max };
+    byPriority[k] = {
+      count: v.count,
+      meanMs: v.sum / Math.max(1, v.count),
+      maxMs: v.max,
+      minLoopCount: Math.min(...v.loops),
+    };
   return { commands, errors, byPriority, maxInFlight, queueDepth: job.queueDepth };
 }
 
@@ -95,11 +110,12 @@ export async function runThreads(threads: number, job: LoadJob): Promise<LoadRes
   const byPriority: LoadResult['byPriority'] = {};
   for (const r of results) {
     for (const [k, v] of Object.entries(r.byPriority)) {
-      const acc = byPriority[k] ?? { count: 0, meanMs: 0, maxMs: 0 };
+      const acc = byPriority[k] ?? { count: 0, meanMs: 0, maxMs: 0, minLoopCount: Number.POSITIVE_INFINITY };
       byPriority[k] = acc;
       acc.meanMs = (acc.meanMs * acc.count + v.meanMs * v.count) / Math.max(1, acc.count + v.count);
       acc.count += v.count;
       acc.maxMs = Math.max(acc.maxMs, v.maxMs);
+      acc.minLoopCount = Math.min(acc.minLoopCount, v.minLoopCount);
     }
   }
   const commands = results.reduce((s, r) => s + r.commands, 0);
