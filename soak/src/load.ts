@@ -12,7 +12,8 @@ type CommandPriority = 'high' | 'normal' | 'low';
 
 export interface LoadJob {
   readonly devices: readonly string[];
-  readonly queueDepth: number;
+  /** The SDK's depth per device; undefined: its default, the device's sysfs queue_depth. */
+  readonly queueDepth: number | undefined;
   /** Loops per device in this thread; each keeps one read outstanding. */
   readonly loops: number;
   readonly seconds: number;
@@ -44,7 +45,12 @@ function priorityOf(loop: number, on: boolean): CommandPriority {
 /** One thread's share: every device, `loops` reads outstanding on each. */
 export async function runLoad(job: LoadJob): Promise<LoadResult> {
   const devs = await Promise.all(
-    job.devices.map((p) => openDevice(p, { transport: 'uring', queueDepth: job.queueDepth })),
+    job.devices.map((p) =>
+      openDevice(p, {
+        transport: 'uring',
+        ...(job.queueDepth === undefined ? {} : { queueDepth: job.queueDepth }),
+      }),
+    ),
   );
   const stats: Record<string, { count: number; sum: number; max: number; loops: number[] }> = {};
   let commands = 0;
@@ -74,6 +80,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
     }
   };
   await Promise.all(devs.flatMap((d) => Array.from({ length: job.loops }, (_, i) => loop(d, i))));
+  const queueDepth = Math.min(...devs.map((d) => d.transport.capabilities.queueDepth));
   await Promise.all(devs.map((d) => d.close()));
   const byPriority: LoadResult['byPriority'] = {};
   for (const [k, v] of Object.entries(stats))
@@ -83,7 +90,7 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       maxMs: v.max,
       minLoopCount: Math.min(...v.loops),
     };
-  return { commands, errors, byPriority, maxInFlight, queueDepth: job.queueDepth };
+  return { commands, errors, byPriority, maxInFlight, queueDepth };
 }
 
 // A worker does not inherit the main thread's tsx hooks: it registers them, then loads this file.
@@ -124,7 +131,7 @@ export async function runThreads(threads: number, job: LoadJob): Promise<LoadRes
     errors: results.reduce((s, r) => s + r.errors, 0),
     byPriority,
     maxInFlight: Math.max(...results.map((r) => r.maxInFlight)),
-    queueDepth: job.queueDepth,
+    queueDepth: Math.min(...results.map((r) => r.queueDepth)),
     iops: commands / job.seconds,
   };
 }

@@ -382,10 +382,11 @@ async function load(first: string, seconds: number) {
     writeFileSync(`${SDEBUG}/ndelay`, `${LOAD_NDELAY_NS}\n`);
     const job = { devices, seconds, loops: 32, priorities: true };
     // The same 32 loops per device and thread, 64 per device: first the SDK passes them all to
-    // the kernel, which holds what the device's 8 tags cannot take; then each thread's SDK keeps
-    // its share of the device's depth in the kernel and the rest in its waiting room.
+    // the kernel, which holds what the device's 8 tags cannot take; then each thread's SDK, at its
+    // default depth (the device's queue_depth), keeps 8 per device in the kernel and the rest in
+    // its waiting room.
     const direct = await runThreads(LOAD_THREADS, { ...job, queueDepth: job.loops });
-    const queued = await runThreads(LOAD_THREADS, { ...job, queueDepth: LOAD_DEVICE_DEPTH / LOAD_THREADS });
+    const queued = await runThreads(LOAD_THREADS, { ...job, queueDepth: undefined });
     const loops = LOAD_THREADS * devices.length * job.loops;
     return {
       deviceQueueDepth: LOAD_DEVICE_DEPTH,
