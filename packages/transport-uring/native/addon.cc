@@ -167,6 +167,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("CDB_STRIDE", Napi::Number::New(env, kCdbStride));
   exports.Set("SENSE_STRIDE", Napi::Number::New(env, kSenseStride));
   exports.Set("RECORD_WORDS", Napi::Number::New(env, kRecordWords));
+  exports.Set("STAGE_WORDS", Napi::Number::New(env, kStageWords));
   exports.Set("REAPED_SHIFT", Napi::Number::New(env, kReapedShift));
   exports.Set("SQE_SIZE", Napi::Number::New(env, kSqeSize));
   exports.Set("CQE_SIZE", Napi::Number::New(env, kCqeSize));

@@ -65,6 +65,19 @@ QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWra
   sense_area_ref_ = Napi::Persistent(info[2]);
   completion_area_ref_ = Napi::Persistent(info[3]);
   on_complete_ = Napi::Persistent(info[4].As<Napi::Function>());
+  if (info.Length() >= 7 && !info[5].IsUndefined()) {
+    if (!info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      throw Napi::TypeError::New(env, "stageArea must be an Int32Array");
+    }
+    auto st = info[5].As<Napi::Int32Array>();
+    if (st.ElementLength() < size_t{entries} * kStageWords) throw Napi::RangeError::New(env, "stageArea is too small");
+    if (!info[6].IsArray()) throw Napi::TypeError::New(env, "dataRefs must be an Array");
+    stage_ = st.Data();
+    stage_area_ref_ = Napi::Persistent(info[5]);
+    data_refs_ref_ = Napi::Persistent(info[6]);
+    staged_data_.resize(entries);
+    staged_seen_.resize(entries);
+  }
 
   const unsigned required = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
   // No COOP_TASKRUN/DEFER_TASKRUN: their task work does not wake a thread asleep in epoll_wait, so
@@ -158,13 +171,7 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
   const uint32_t sense_len = ExactU32(env, info[6], "senseLen");
   const uint32_t timeout_ms = info[7].As<Napi::Number>().Uint32Value();
   const int32_t buf_index = info[8].As<Napi::Number>().Int32Value();
-  if (cdb_len < 1 || cdb_len > kCdbStride) throw Napi::RangeError::New(env, "cdbLen must be 1..32");
-  if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0, 1 or 2");
-  if (sense_len < 1 || sense_len > 252) throw Napi::RangeError::New(env, "senseLen must be 1..252");
-  // The SQE's buf_index is 16 bits: an unchecked index would silently name another buffer.
-  if (buf_index < -1 || (buf_index >= 0 && static_cast<uint32_t>(buf_index) >= buffers_count_)) {
-    throw Napi::RangeError::New(env, "bufIndex must be -1 or the index of a registered buffer");
-  }
+  CheckCmd(env, cdb_len, dir, sense_len, buf_index);
   uint8_t* data = nullptr;
   uint32_t data_len = 0;
   if (dir != 0) {
@@ -178,6 +185,24 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
   }
   io_uring_sqe* sqe = NextSqe(env, slot);
   if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
+  PrepCmd(sqe, slot, fd, cdb_len, dir, data, data_len, sense_len, timeout_ms, buf_index);
+  if (dir != 0) slots_[slot].data = Napi::Persistent(info[4]);
+  UpdateRef();
+  return Napi::Number::New(env, 0);
+}
+
+void QueueWrap::CheckCmd(Napi::Env env, uint32_t cdb_len, int dir, uint32_t sense_len, int32_t buf_index) const {
+  if (cdb_len < 1 || cdb_len > kCdbStride) throw Napi::RangeError::New(env, "cdbLen must be 1..32");
+  if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0, 1 or 2");
+  if (sense_len < 1 || sense_len > 252) throw Napi::RangeError::New(env, "senseLen must be 1..252");
+  // The SQE's buf_index is 16 bits: an unchecked index would silently name another buffer.
+  if (buf_index < -1 || (buf_index >= 0 && static_cast<uint32_t>(buf_index) >= buffers_count_)) {
+    throw Napi::RangeError::New(env, "bufIndex must be -1 or the index of a registered buffer");
+  }
+}
+
+void QueueWrap::PrepCmd(io_uring_sqe* sqe, uint32_t slot, int fd, uint32_t cdb_len, int dir, uint8_t* data,
+                        uint32_t data_len, uint32_t sense_len, uint32_t timeout_ms, int32_t buf_index) {
   sqe->opcode = IORING_OP_URING_CMD;
   sqe->fd = fd;
   sqe->user_data = slot;
@@ -198,14 +223,80 @@ Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
     sqe->uring_cmd_flags = IORING_URING_CMD_FIXED;
     sqe->buf_index = static_cast<uint16_t>(buf_index);
   }
-  Slot& s = slots_[slot];
-  s.busy = true;
-  if (dir != 0) s.data = Napi::Persistent(info[4]);
+  Claim(slot);
+}
+
+void QueueWrap::Claim(uint32_t slot) {
+  slots_[slot].busy = true;
   unstamped_.push_back(slot);
   inflight_++;
   unflushed_++;
-  UpdateRef();
-  return Napi::Number::New(env, 0);
+}
+
+void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
+  if (stage_ == nullptr || count > entries_) throw Napi::RangeError::New(env, "staged count out of range");
+  napi_value refs = data_refs_ref_.Value();
+  uint32_t i = 0;
+  // Pass 1: every check, no side effect but the duplicate-slot marks (cleared on every exit).
+  auto clear_seen = [&] {
+    for (uint32_t j = 0; j <= i && j < count; j++) {
+      const uint32_t s = static_cast<uint32_t>(stage_[size_t{j} * kStageWords]);
+      if (s < entries_) staged_seen_[s] = 0;
+    }
+  };
+  try {
+    for (; i < count; i++) {
+      const int32_t* r = stage_ + size_t{i} * kStageWords;
+      const uint32_t slot = static_cast<uint32_t>(r[0]);
+      if (slot >= entries_) throw Napi::RangeError::New(env, "staged slot out of range");
+      if (slots_[slot].busy || staged_seen_[slot] != 0) {
+        throw CodedError(env, "ERR_SCSIKIT_SLOT_BUSY", "staged slot is still owned by the kernel");
+      }
+      staged_seen_[slot] = 1;
+      staged_data_[i] = nullptr;
+      if (r[1] == kStageNop) continue;
+      if (r[1] != kStageCmd) throw Napi::RangeError::New(env, "staged op must be NOP or URING_CMD");
+      const int dir = r[4];
+      CheckCmd(env, static_cast<uint32_t>(r[3]), dir, static_cast<uint32_t>(r[6]), r[8]);
+      if (dir == 0) continue;
+      napi_value v;
+      bool is_typed = false;
+      if (napi_get_element(env, refs, slot, &v) != napi_ok || napi_is_typedarray(env, v, &is_typed) != napi_ok ||
+          !is_typed) {
+        throw Napi::TypeError::New(env, "a staged data transfer needs a Uint8Array at its slot");
+      }
+      napi_typedarray_type type;
+      size_t length = 0;
+      void* bytes = nullptr;
+      if (napi_get_typedarray_info(env, v, &type, &length, &bytes, nullptr, nullptr) != napi_ok ||
+          type != napi_uint8_array) {
+        throw Napi::TypeError::New(env, "a staged data transfer needs a Uint8Array at its slot");
+      }
+      const uint32_t data_len = static_cast<uint32_t>(r[5]);
+      if (data_len < 1 || data_len > length) throw Napi::RangeError::New(env, "dataLen must be within the data buffer");
+      staged_data_[i] = static_cast<uint8_t*>(bytes);
+    }
+  } catch (...) {
+    clear_seen();
+    throw;
+  }
+  clear_seen();
+  // Pass 2: one SQE per record. A free SQE always exists: each slot holds at most one unsent SQE
+  // and the SQ has as many entries as there are slots.
+  for (i = 0; i < count; i++) {
+    const int32_t* r = stage_ + size_t{i} * kStageWords;
+    const uint32_t slot = static_cast<uint32_t>(r[0]);
+    io_uring_sqe* sqe = NextSqe(env, slot);
+    if (sqe == nullptr) throw CodedError(env, "ERR_SCSIKIT_SQ_FULL", "no free SQE for a staged command");
+    if (r[1] == kStageNop) {
+      sqe->opcode = IORING_OP_NOP;
+      sqe->user_data = slot;
+      Claim(slot);
+    } else {
+      PrepCmd(sqe, slot, r[2], static_cast<uint32_t>(r[3]), r[4], staged_data_[i], static_cast<uint32_t>(r[5]),
+              static_cast<uint32_t>(r[6]), static_cast<uint32_t>(r[7]), r[8]);
+    }
+  }
 }
 
 // submitNop(slot) -> 0 | -errno: the same path without a device, to measure JS + native overhead.
@@ -217,10 +308,7 @@ Napi::Value QueueWrap::SubmitNop(const Napi::CallbackInfo& info) {
   if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
   sqe->opcode = IORING_OP_NOP;
   sqe->user_data = slot;
-  slots_[slot].busy = true;
-  unstamped_.push_back(slot);
-  inflight_++;
-  unflushed_++;
+  Claim(slot);
   UpdateRef();
   return Napi::Number::New(env, 0);
 }
@@ -245,7 +333,8 @@ int QueueWrap::SubmitAndStamp() {
   return ret;
 }
 
-// flush(reap = false) -> SQEs sent, or -errno (-EAGAIN/-EBUSY: try again after completions are
+// flush(reap = false, staged = 0) -> SQEs sent, or -errno. `staged` records of the stage area are
+// written as SQEs first (one N-API call per flush instead of one per command). Result: (-EAGAIN/-EBUSY: try again after completions are
 // reaped). With reap, completions already in the CQ are drained into the completion area too and
 // the result is sent | reaped << 16: a command the device finished during io_uring_enter (a fast
 // device at QD 1) then settles without waiting for the eventfd's turn of the event loop.
@@ -253,6 +342,13 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   RequireOpen(env);
   const bool reap = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    const uint32_t staged = ExactU32(env, info[1], "staged");
+    if (staged > 0) {
+      SubmitStaged(env, staged);
+      UpdateRef();  // the kernel will hold commands: keep the loop alive for their CQEs
+    }
+  }
   int total = 0;
   while (unflushed_ > 0) {
     int ret = SubmitAndStamp();
@@ -439,6 +535,7 @@ void QueueWrap::Teardown(bool) {
       }
       cdb_area_ref_.SuppressDestruct();
       sense_area_ref_.SuppressDestruct();
+      if (!data_refs_ref_.IsEmpty()) data_refs_ref_.SuppressDestruct();
     }
     if (buffers_registered_) io_uring_unregister_buffers(&ring_);
     io_uring_queue_exit(&ring_);

@@ -26,6 +26,11 @@ constexpr uint32_t kRecordWords = sizeof(CompletionRecord) / 4;
 constexpr uint32_t kReapedShift = 16;
 
 constexpr uint32_t kCdbStride = 32;     // bytes of the shared CDB area per slot
+// int32 words per staged submission (stage area): slot, op, fd, cdbLen, direction, dataLen,
+// senseLen, timeoutMs, bufIndex. JS writes them; flush(reap, n) turns n of them into SQEs.
+constexpr uint32_t kStageWords = 9;
+constexpr int32_t kStageNop = 0;
+constexpr int32_t kStageCmd = 1;
 constexpr uint32_t kSenseStride = 256;  // bytes of the shared sense area per slot (SPC max 252)
 
 class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
@@ -53,6 +58,15 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
 
   void RequireOpen(Napi::Env env) const;
   io_uring_sqe* NextSqe(Napi::Env env, uint32_t slot);
+  // Range checks shared by submitCmd and the stage area; throws RangeError.
+  void CheckCmd(Napi::Env env, uint32_t cdb_len, int dir, uint32_t sense_len, int32_t buf_index) const;
+  // Fills a zeroed SQE with one BSG uring_cmd and marks its slot owned by the kernel.
+  void PrepCmd(io_uring_sqe* sqe, uint32_t slot, int fd, uint32_t cdb_len, int dir, uint8_t* data,
+               uint32_t data_len, uint32_t sense_len, uint32_t timeout_ms, int32_t buf_index);
+  void Claim(uint32_t slot);
+  // Turns `count` records of the stage area into SQEs: all are checked first, so a bad record
+  // throws with the ring untouched.
+  void SubmitStaged(Napi::Env env, uint32_t count);
   void UpdateRef();
   // io_uring_submit, stamping what it sent with one clock read; returns its result.
   int SubmitAndStamp();
@@ -84,6 +98,12 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   uint8_t* cdb_area_ = nullptr;
   uint8_t* sense_area_ = nullptr;
   CompletionRecord* completions_ = nullptr;
+  // Optional (constructor arguments 6 and 7): the stage area, and the JS array in which JS keeps
+  // each staged command's data buffer at its slot until the completion has been delivered.
+  Napi::Reference<Napi::Value> stage_area_ref_, data_refs_ref_;
+  int32_t* stage_ = nullptr;
+  std::vector<uint8_t*> staged_data_;
+  std::vector<uint8_t> staged_seen_;
   Napi::FunctionReference on_complete_;
   Napi::Reference<Napi::Value> self_ref_;  // keeps the wrapper alive while the poll handle exists
   std::vector<Napi::Reference<Napi::Value>> registered_;  // fixed-buffer ArrayBuffers

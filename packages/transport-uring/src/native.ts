@@ -43,10 +43,11 @@ export interface NativeQueue {
   /** Writes one IORING_OP_NOP SQE for `slot`. 0 or -errno. */
   submitNop(slot: number): number;
   /**
-   * io_uring_enter for everything written since the last flush: SQEs sent, or -errno. With `reap`,
-   * also drains the CQ into the completion area: sent + reaped × 2^REAPED_SHIFT.
+   * Writes `staged` records of the stage area as SQEs (all checked first: a bad one throws with
+   * nothing written), then io_uring_enter for everything in the SQ: SQEs sent, or -errno. With
+   * `reap`, also drains the CQ into the completion area: sent + reaped × 2^REAPED_SHIFT.
    */
-  flush(reap?: boolean): number;
+  flush(reap?: boolean, staged?: number): number;
   /** Page-aligned buffers registered with io_uring_register_buffers (once per queue). */
   registerBuffers(count: number, size: number): ArrayBuffer[];
   /** Waits up to `waitMs` for in-flight commands, then tears down; returns those still in the kernel. */
@@ -65,6 +66,8 @@ export interface NativeAddon {
     senseArea: Uint8Array,
     completionArea: Uint8Array,
     onComplete: (count: number) => void,
+    stageArea?: Int32Array,
+    dataRefs?: Array<Uint8Array | null>,
   ) => NativeQueue;
   /** Zeroed, page-aligned native memory (freed when the ArrayBuffer is collected). */
   allocateAligned(size: number): ArrayBuffer;
@@ -72,6 +75,8 @@ export interface NativeAddon {
   SENSE_STRIDE: number;
   /** uint32 words per completion record: slot, res, info lo/hi, latency ns lo/hi. */
   RECORD_WORDS: number;
+  /** int32 words per stage-area record: slot, op (0 NOP, 1 URING_CMD), fd, cdbLen, direction, dataLen, senseLen, timeoutMs, bufIndex. */
+  STAGE_WORDS: number;
   REAPED_SHIFT: number;
   SQE_SIZE: number;
   CQE_SIZE: number;

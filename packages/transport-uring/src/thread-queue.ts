@@ -1,3 +1,4 @@
+import { debuglog } from 'node:util';
 import { RegisteredBufferPool } from './fixed-buffer-pool.js';
 import { loadNative, type NativeQueue } from './native.js';
 
@@ -22,6 +23,15 @@ const EMPTY = new Uint8Array(0);
 const EAGAIN = -11;
 const EBUSY = -16;
 const EINTR = -4;
+const EINVAL = -22;
+const STAGE_NOP = 0;
+const STAGE_CMD = 1;
+const log = debuglog('scsikit');
+
+/** What the native queue throws when used after close (the same code). */
+function ringClosed(): Error {
+  return Object.assign(new Error('the ring is closed'), { code: 'ERR_SCSIKIT_RING_CLOSED' });
+}
 /**
  * Flushes in a row that may settle their commands at once (reaped right after io_uring_enter) before
  * the queue leaves the CQ to the eventfd until the event loop has turned: promise chains that
@@ -79,16 +89,30 @@ export class ThreadQueue {
   #budgetReset: NodeJS.Immediate | undefined;
   /** Submitted and not yet delivered to JS (the native inflight count, without an N-API call). */
   #outstanding = 0;
-  /** Written to the SQ by JS since the last flush (skip the native call when there are none). */
-  #unflushed = 0;
+  /**
+   * Submissions JS wrote into the stage area since the last flush, as int32 records (slot, op, fd,
+   * cdbLen, direction, dataLen, senseLen, timeoutMs, bufIndex): the native flush turns them into
+   * SQEs, one N-API call per flush instead of one per command.
+   */
+  readonly #stage: Int32Array;
+  readonly #stageWords: number;
+  #staged = 0;
+  /**
+   * Each staged command's data buffer, at its slot, from staging until its completion has been
+   * delivered: what keeps it alive while the kernel may read or write it (the native queue holds
+   * this array, and keeps it for ever when close() leaves commands in the kernel).
+   */
+  readonly #data: Array<Uint8Array | null>;
   readonly #flushTask = (): void => {
     this.#flushScheduled = false;
-    if (this.#unflushed > 0) this.#flushAndReap(true);
+    if (this.#staged > 0) this.#flushAndReap(true);
   };
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
   immediate = false;
   #pool: RegisteredBufferPool | undefined;
+  /** close() ran: a JS flag, since the native isOpen accessor is an N-API call per command. */
+  #closed = false;
 
   private constructor(entries: number) {
     const addon = loadNative();
@@ -103,6 +127,9 @@ export class ThreadQueue {
     this.#targets = new Array<CompletionTarget<unknown> | undefined>(entries).fill(undefined);
     this.#tokens = new Array<unknown>(entries).fill(undefined);
     this.#free = Array.from({ length: entries }, (_, i) => entries - 1 - i);
+    this.#stageWords = addon.STAGE_WORDS;
+    this.#stage = new Int32Array(entries * this.#stageWords);
+    this.#data = new Array<Uint8Array | null>(entries).fill(null);
     this.#native = new addon.Queue(
       entries,
       this.cdbArea,
@@ -112,11 +139,13 @@ export class ThreadQueue {
         this.reaped.polled += count;
         this.#onComplete(count);
       },
+      this.#stage,
+      this.#data,
     );
   }
 
   get isOpen(): boolean {
-    return this.#native.isOpen;
+    return !this.#closed && this.#native.isOpen;
   }
 
   get flags(): number {
@@ -152,41 +181,44 @@ export class ThreadQueue {
     target: CompletionTarget<T>,
     token: T,
   ): boolean {
+    if (this.#closed) throw ringClosed();
     const slot = this.#free.pop();
     if (slot === undefined) return false;
     this.cdbArea.set(cdb, slot * this.#cdbStride);
-    const ret = this.#native.submitCmd(
-      slot,
-      fd,
-      cdb.length,
-      direction,
-      data,
-      dataLength,
-      senseLength,
-      timeoutMs,
-      bufIndex,
-    );
-    return this.#afterSubmit(slot, ret, target, token);
+    const s = this.#stage;
+    const o = this.#staged * this.#stageWords;
+    s[o] = slot;
+    s[o + 1] = STAGE_CMD;
+    s[o + 2] = fd;
+    s[o + 3] = cdb.length;
+    s[o + 4] = direction;
+    s[o + 5] = dataLength;
+    s[o + 6] = senseLength;
+    s[o + 7] = timeoutMs;
+    s[o + 8] = bufIndex;
+    if (direction !== 0) this.#data[slot] = data;
+    this.#staged++;
+    this.#afterSubmit(slot, target, token);
+    return true;
   }
 
   /** The same path with IORING_OP_NOP: what JS + native cost per command without a device. */
   submitNop<T>(target: CompletionTarget<T>, token: T): boolean {
+    if (this.#closed) throw ringClosed();
     const slot = this.#free.pop();
     if (slot === undefined) return false;
-    return this.#afterSubmit(slot, this.#native.submitNop(slot), target, token);
+    const o = this.#staged * this.#stageWords;
+    this.#stage[o] = slot;
+    this.#stage[o + 1] = STAGE_NOP;
+    this.#staged++;
+    this.#afterSubmit(slot, target, token);
+    return true;
   }
 
-  #afterSubmit<T>(slot: number, ret: number, target: CompletionTarget<T>, token: T): boolean {
-    if (ret < 0) {
-      // SQ full even after a flush (the kernel did not take any): give the slot back, retry later.
-      this.#free.push(slot);
-      this.#scheduleRetryFlush();
-      return false;
-    }
+  #afterSubmit<T>(slot: number, target: CompletionTarget<T>, token: T): void {
     this.#targets[slot] = target as CompletionTarget<unknown>;
     this.#tokens[slot] = token;
     this.#outstanding++;
-    this.#unflushed++;
     if (this.immediate) this.flush();
     else if (this.#outstanding === 1 && !this.#flushScheduled && !this.#delivering) {
       // Alone on an idle ring, first of this turn: send it now and settle it at once if the device
@@ -198,24 +230,48 @@ export class ThreadQueue {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushTask);
     }
-    return true;
   }
 
   /** Sends everything written since the last flush with one io_uring_enter. */
   flush(): void {
     this.#flushScheduled = false;
     if (!this.#native.isOpen) return;
-    this.#unflushed = 0;
-    this.#checkFlush(this.#native.flush(false));
+    this.#checkFlush(this.#send(false));
+  }
+
+  /** io_uring_enter for the staged records (and any SQE a refused enter left in the SQ). */
+  #send(reap: boolean): number {
+    const n = this.#staged;
+    this.#staged = 0;
+    try {
+      return this.#native.flush(reap, n);
+    } catch (e) {
+      // The native side checked every record before writing any SQE: none of them was sent.
+      // Settle each with EINVAL (the cause is debug-logged) rather than lose it.
+      if (n === 0) throw e;
+      log('staged submissions refused: %s', (e as Error).message);
+      for (let i = 0; i < n; i++) this.#refuse(this.#stage[i * this.#stageWords] as number);
+      return 0;
+    }
+  }
+
+  #refuse(slot: number): void {
+    const target = this.#targets[slot];
+    const token = this.#tokens[slot];
+    this.#targets[slot] = undefined;
+    this.#tokens[slot] = undefined;
+    this.#data[slot] = null;
+    this.#free.push(slot);
+    this.#outstanding--;
+    target?.onCompletion(token, EINVAL, 0, 0, EMPTY, 0);
   }
 
   /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
   #flushAndReap(endOfTurn: boolean): void {
     if (endOfTurn) this.#flushScheduled = false;
     if (!this.#native.isOpen) return;
-    this.#unflushed = 0;
     const reap = !this.#delivering && this.#inlineBudget > 0;
-    const ret = this.#native.flush(reap);
+    const ret = this.#send(reap);
     if (ret < 0 || !reap) {
       this.#checkFlush(ret);
       return;
@@ -272,6 +328,7 @@ export class ThreadQueue {
     const token = this.#tokens[slot];
     this.#targets[slot] = undefined;
     this.#tokens[slot] = undefined;
+    this.#data[slot] = null; // the kernel is done with it
     this.#free.push(slot);
     this.#outstanding--;
     target?.onCompletion(token, res, lo, residual, sense, latencyNs);
@@ -287,6 +344,7 @@ export class ThreadQueue {
   }
 
   close(waitMs: number): number {
+    this.#closed = true;
     if (!this.#native.isOpen) return 0;
     if (this.#retryFlush !== undefined) clearImmediate(this.#retryFlush);
     if (this.#budgetReset !== undefined) clearImmediate(this.#budgetReset);

@@ -190,6 +190,73 @@ describe('Queue (asynchronous engine) abuse', () => {
     }
   });
 
+  it('the stage area: bad records throw from flush with nothing written, and the queue goes on', () => {
+    const { Queue, STAGE_WORDS, RECORD_WORDS } = loadNative();
+    const entries = 8;
+    const stage = new Int32Array(entries * STAGE_WORDS);
+    const refs: Array<Uint8Array | null> = new Array(entries).fill(null);
+    const Q = Queue as unknown as new (...a: unknown[]) => NativeQueue;
+    const areas = () => [
+      new Uint8Array(entries * 32),
+      new Uint8Array(entries * 256),
+      new Uint8Array(entries * RECORD_WORDS * 4),
+      noop,
+    ];
+    throwsJs(
+      () => new Q(entries, ...areas(), new Uint8Array(entries * STAGE_WORDS * 4), refs),
+      'Uint8Array stage',
+    );
+    throwsJs(() => new Q(entries, ...areas(), new Int32Array(STAGE_WORDS), refs), 'stage too small');
+    throwsJs(() => new Q(entries, ...areas(), stage, {}), 'refs not an array');
+    const q = new Q(entries, ...areas(), stage, refs);
+    const record = (i: number, words: number[]) => stage.set(words, i * STAGE_WORDS);
+    const cmd = (
+      slot: number,
+      o: Partial<Record<'cdbLen' | 'dir' | 'dataLen' | 'sense' | 'buf', number>> = {},
+    ) => [slot, 1, 0, o.cdbLen ?? 6, o.dir ?? 0, o.dataLen ?? 0, o.sense ?? 96, 1000, o.buf ?? -1];
+    try {
+      const bad: Array<[string, number[][]]> = [
+        ['slot out of range', [[entries, 0]]],
+        ['negative slot', [[-1, 0]]],
+        ['unknown op', [[0, 7]]],
+        [
+          'the same slot twice',
+          [
+            [1, 0],
+            [1, 0],
+          ],
+        ],
+        ['cdbLen 0', [cmd(0, { cdbLen: 0 })]],
+        ['cdbLen 33', [cmd(0, { cdbLen: 33 })]],
+        ['direction 3', [cmd(0, { dir: 3 })]],
+        ['sense 0', [cmd(0, { sense: 0 })]],
+        ['sense 253', [cmd(0, { sense: 253 })]],
+        ['bufIndex without registered buffers', [cmd(0, { buf: 0 })]],
+        ['data-in without a buffer at its slot', [cmd(2, { dir: 1, dataLen: 8 })]],
+        ['a good NOP, then a bad record', [[3, 0], cmd(4, { cdbLen: 40 })]],
+      ];
+      for (const [label, records] of bad) {
+        for (const [i, r] of records.entries()) record(i, r);
+        throwsJs(() => q.flush(false, records.length), label);
+        expect(q.inflight, `${label}: nothing written`).toBe(0);
+      }
+      refs[5] = new Uint8Array(4);
+      record(0, cmd(5, { dir: 1, dataLen: 8 }));
+      throwsJs(() => q.flush(false, 1), 'dataLen beyond the buffer');
+      refs[5] = new Uint16Array(8) as unknown as Uint8Array;
+      throwsJs(() => q.flush(false, 1), 'a Uint16Array at the slot');
+      refs[5] = null;
+      for (const n of [entries + 1, -1, 1.5, Number.NaN]) throwsJs(() => q.flush(false, n), `staged ${n}`);
+      // Still usable: two NOPs staged and sent in one flush.
+      record(0, [6, 0]);
+      record(1, [7, 0]);
+      expect(q.flush(false, 2)).toBe(2);
+      expect(q.inflight).toBe(2);
+    } finally {
+      q.close(1000);
+    }
+  });
+
   it('registerBuffers twice is refused; indexes beyond the registered count are refused', () => {
     const q = newQueue();
     try {
