@@ -104,8 +104,9 @@ if [ -n "$lab_only" ]; then
     tty=1
     cols=$(tput cols 2>/dev/null || echo 100)
   fi
+  # --no-expose-wasm in the guest: tsx's WebAssembly lexer crashes node under TCG (scripts/soak.sh).
   SCSIKIT_BENCH_TTY=$tty COLUMNS=$cols node --import tsx lab/src/cli.ts run --profile default --timeout 1500 -- \
-    node --import tsx bench/src/cli.ts --only "$lab_only" "${with_host[@]+"${with_host[@]}"}" \
+    node --no-expose-wasm --import tsx bench/src/cli.ts --only "$lab_only" "${with_host[@]+"${with_host[@]}"}" \
     "${pass[@]+"${pass[@]}"}" || rc=$?
 fi
 exit "$rc"

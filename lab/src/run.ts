@@ -39,6 +39,8 @@ export const EXIT_GUEST_FAILED = 125;
 
 /** A healthy boot reaches the `started` mark in ≈ 4 s under TCG; allow for a loaded host. */
 const BOOT_DEADLINE_MS = 90_000;
+/** TCG's CPU model (SCSIKIT_LAB_CPU overrides it, for experiments). */
+const LAB_CPU = 'max';
 
 const defaultLog = (msg: string): void => {
   process.stderr.write(`lab: ${msg}\n`);
@@ -91,7 +93,7 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
       '-accel',
       'tcg,thread=multi',
       '-cpu',
-      'max',
+      process.env.SCSIKIT_LAB_CPU ?? LAB_CPU,
       '-smp',
       String(opts.cpus ?? 2),
       '-m',

@@ -29,7 +29,8 @@ function letNobodyReachCheckout(): void {
 }
 
 function asNobody(step: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', child, disk.bsg, step], {
+  // --no-expose-wasm: tsx's WebAssembly lexer crashes node under the lab's TCG (scripts/soak.sh).
+  const r = spawnSync(process.execPath, ['--no-expose-wasm', '--import', 'tsx', child, disk.bsg, step], {
     uid: 65534,
     gid: 65534,
     encoding: 'utf8',
