@@ -15,5 +15,6 @@ export TSX_TSCONFIG_PATH=soak/tsconfig.json
 # --no-expose-wasm: under the lab's TCG, tsx's WebAssembly ES-module lexer crashes node with SIGSEGV
 # (or misparses a file) in about a third of start-ups; without WebAssembly tsx uses its JS lexer.
 # Measured in the guest: 12 start-ups crashed 5 times as they were, 0 of 12 times with the flag.
+# --expose-gc: the memory phase collects garbage before each RSS reading.
 exec node --import tsx lab/src/cli.ts run --profile default --timeout 3000 -- \
-  node --no-expose-wasm --import tsx soak/src/soak.ts "$@"
+  node --no-expose-wasm --expose-gc --import tsx soak/src/soak.ts "$@"

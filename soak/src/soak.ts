@@ -102,6 +102,7 @@ interface ChaosFigures {
   verifiedReads: number;
   /** Chunks no longer verified: a write to them timed out and may still land. */
   taintedChunks: number;
+  buffersAbandoned: number;
   maxSettleMs: number;
   /** Highest in-flight count seen at any command start, and the device's queue depth. */
   maxInFlight: number;
@@ -146,6 +147,8 @@ async function chaos(
     corrupt: 0,
     verifiedReads: 0,
     taintedChunks: 0,
+    /** Read buffers given up after an SDK timeout (the kernel may still write into them). */
+    buffersAbandoned: 0,
     maxSettleMs: 0,
     seconds: 0,
     maxInFlight: 0,
@@ -167,7 +170,7 @@ async function chaos(
   }, everyMs);
   const opts = { timeoutMs };
   const worker = async (w: number) => {
-    const buf = new Uint8Array(CHUNK_BLOCKS * blockLength);
+    let buf = new Uint8Array(CHUNK_BLOCKS * blockLength);
     let generation = w * 1_000_000;
     while (issued < total) {
       issued++;
@@ -179,11 +182,22 @@ async function chaos(
       if (r < 0.4) {
         op = 'read';
         const expected = shadow.expected(chunk);
-        p = dev.read(lba, CHUNK_BLOCKS, { ...opts, into: buf }).then((data) => {
-          if (expected === undefined) return;
-          f.verifiedReads++;
-          if (!chunkPattern(expected, data.length).every((b, i) => b === data[i])) f.corrupt++;
-        });
+        p = dev.read(lba, CHUNK_BLOCKS, { ...opts, into: buf }).then(
+          (data) => {
+            if (expected === undefined) return;
+            f.verifiedReads++;
+            if (!chunkPattern(expected, data.length).every((b, i) => b === data[i])) f.corrupt++;
+          },
+          (e: unknown) => {
+            // The SDK's watchdog settled it, but the kernel still owns the buffer: a command held
+            // behind error handling may still complete and write into it. Never reuse it.
+            if (e instanceof TimeoutError) {
+              buf = new Uint8Array(buf.length);
+              f.buffersAbandoned++;
+            }
+            throw e;
+          },
+        );
       } else if (r < 0.65) {
         op = 'write';
         const gen = ++generation;
@@ -285,9 +299,11 @@ async function clean(
 // ---------------------------------------------------------------------------------------------
 // Phase 3: removal mid-run, then re-adding.
 
+const SDEBUG = '/sys/bus/pseudo/drivers/scsi_debug';
+
 async function addHost(): Promise<string> {
   const before = new Set(readdirSync('/sys/class/scsi_device'));
-  writeFileSync('/sys/bus/pseudo/drivers/scsi_debug/add_host', '1\n');
+  writeFileSync(`${SDEBUG}/add_host`, '1\n');
   for (let i = 0; i < 200; i++) {
     const h = readdirSync('/sys/class/scsi_device').find(
       (x) => !before.has(x) && existsSync(`/dev/bsg/${x}`),
@@ -303,7 +319,14 @@ async function waitFor(path: string): Promise<void> {
   if (!existsSync(path)) throw new Error(`${path} did not appear`);
 }
 
-async function removal(timeoutMs: number) {
+/**
+ * How the disk goes away mid-run: `delete`, its sysfs delete (the host stays; a rescan brings the
+ * disk back at the same address); `remove-host`, scsi_debug's add_host=-1 (the whole host goes;
+ * add_host=1 brings a new one, at a new address).
+ */
+type RemovalKind = 'delete' | 'remove-host';
+
+async function removal(timeoutMs: number, kind: RemovalKind) {
   const hctl = await addHost();
   const host = hctl.split(':')[0];
   const dev = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
@@ -336,18 +359,26 @@ async function removal(timeoutMs: number) {
   const running = Promise.all(Array.from({ length: 32 }, () => worker()));
   await sleep(1000);
   const removedAt = performance.now();
-  writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  // add_host=-1 removes the host added last: ours (nothing else adds hosts meanwhile).
+  if (kind === 'delete') writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  else writeFileSync(`${SDEBUG}/add_host`, '-1\n');
   await running;
   const submittedAfterGone = (dev.transport.stats?.().submitted ?? 0) - submittedAtGone;
   await dev.close();
-  // Re-add: a rescan of the host brings the LUN back under the same H:C:T:L.
-  writeFileSync(`/sys/class/scsi_host/host${host}/scan`, '- - -\n');
-  await waitFor(`/dev/bsg/${hctl}`);
-  const again = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
+  let back = hctl;
+  if (kind === 'delete') {
+    // A rescan of the host brings the LUN back under the same H:C:T:L.
+    writeFileSync(`/sys/class/scsi_host/host${host}/scan`, '- - -\n');
+    await waitFor(`/dev/bsg/${hctl}`);
+  } else back = await addHost();
+  const again = await openDevice(`/dev/bsg/${back}`, { transport: 'uring' });
   const reopened = (await again.inquiry()).product?.trim() ?? '';
   await again.close();
-  writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  if (kind === 'delete') writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+  else writeFileSync(`${SDEBUG}/add_host`, '-1\n');
   return {
+    kind,
+    reopenedAt: `/dev/bsg/${back}`,
     outcomes,
     unsettled: stuck.count,
     maxSettleMs,
@@ -368,7 +399,6 @@ const LOAD_THREADS = 2;
  * bounds throughput, as with a real disk (at delay=0 both runs only measure TCG's CPU).
  */
 const LOAD_NDELAY_NS = 5_000_000;
-const SDEBUG = '/sys/bus/pseudo/drivers/scsi_debug';
 
 async function load(first: string, seconds: number) {
   const extra = [await addHost(), await addHost()];
@@ -533,13 +563,19 @@ async function main(): Promise<number> {
     }
   });
 
-  log('removal mid-run (sysfs delete of a second scsi_debug host’s disk, then rescan)');
-  const rm = await phase('removal', () => removal(timeoutMs));
-  if (rm !== undefined) {
-    if (rm.unsettled > 0)
-      failures.push(`${rm.unsettled} command(s) did not settle within 2 × timeout after removal`);
-    if (rm.submittedAfterGone > 0)
-      failures.push(`${rm.submittedAfterGone} command(s) submitted after the device was gone`);
+  log(
+    'removal mid-run: a second scsi_debug host’s disk deleted through sysfs (then a rescan), then a host removed with add_host=-1 (then a new one)',
+  );
+  const rm = await phase('removal', async () => ({
+    delete: await removal(timeoutMs, 'delete'),
+    removeHost: await removal(timeoutMs, 'remove-host'),
+  }));
+  for (const r of rm === undefined ? [] : [rm.delete, rm.removeHost]) {
+    if (r.unsettled > 0)
+      failures.push(`${r.kind}: ${r.unsettled} command(s) did not settle within 2 × timeout after removal`);
+    if (r.submittedAfterGone > 0)
+      failures.push(`${r.kind}: ${r.submittedAfterGone} command(s) submitted after the device was gone`);
+    if (r.reopened === '') failures.push(`${r.kind}: the re-added disk did not answer INQUIRY`);
   }
 
   log(

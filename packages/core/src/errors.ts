@@ -263,7 +263,11 @@ export class HostError extends ScsiError {
   }
 }
 
-/** The command did not complete in time (the transport's watchdog). Its outcome is unknown. */
+/**
+ * The command did not complete in time (the transport's watchdog). Its outcome is unknown, and the
+ * kernel may still hold it: a read may still write into its buffer later (the transport keeps the
+ * memory alive until then). Do not reuse that buffer for another command.
+ */
 export class TimeoutError extends ScsiError {
   static override readonly code = ScsiErrorCodes.TIMEOUT;
   readonly timeoutMs: number | undefined;
