@@ -244,6 +244,8 @@ const UNIT_ATTENTION = 0x06;
 const ILLEGAL_REQUEST = 0x05;
 const MAX_READ16_BLOCKS = 0xffff_ffff;
 const MAX_SAFE_LBA = BigInt(Number.MAX_SAFE_INTEGER) - 0x1_0000_0000n;
+/** Below this, an LBA plus a block count is exact in number arithmetic. */
+const MAX_SAFE_LBA_NUMBER = Number(MAX_SAFE_LBA);
 
 /** @internal What the command families in `commands/` use to send commands. */
 export interface CommandRunner {
@@ -278,6 +280,9 @@ export class Device implements AsyncDisposable {
   #closed = false;
   /** Caches, dropped on the unit attentions that invalidate them (see `#onUnitAttention`). */
   #capacity: Capacity | undefined;
+  /** `#capacity`'s block count as a number (see #capBlocks), and the capacity it was taken from. */
+  #capBlocksNumber: number | undefined;
+  #capBlocksOf: Capacity | undefined;
   #blockLimits: BlockLimitsVpd | null | undefined;
   #lbp: LogicalBlockProvisioningVpd | null | undefined;
   /** DPOFUA and WCE from the caching page, read the first time DPO/FUA is asked for. */
@@ -979,8 +984,9 @@ export class Device implements AsyncDisposable {
   }
 
   /** The smallest READ/WRITE CDB that carries `lba`/`blocks`, unless the device says it lacks it. */
-  #rwSize(lba: bigint, blocks: number, read: boolean): 10 | 16 {
-    const fits10 = blocks <= 0xffff && lba <= 0x1_0000_0000n && Number(lba) + blocks <= 0x1_0000_0000;
+  #rwSize(lba: bigint | number, blocks: number, read: boolean): 10 | 16 {
+    // A bigint LBA here is at least 2^53 (ioLba): never READ(10).
+    const fits10 = blocks <= 0xffff && typeof lba === 'number' && lba + blocks <= 0x1_0000_0000;
     if (!fits10) return 16;
     const has10 = this.supportsCommand(read ? 0x28 : 0x2a);
     const has16 = this.supportsCommand(read ? 0x88 : 0x8a);
@@ -993,7 +999,7 @@ export class Device implements AsyncDisposable {
    * `options.into` when given (the result is then a view of it).
    */
   async read(lba: bigint | number, blocks: number, options: ReadOptions = {}): Promise<Uint8Array> {
-    const start = checkLba(lba);
+    const start = ioLba(lba);
     checkBlocks(blocks);
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('READ', start, blocks);
@@ -1022,7 +1028,7 @@ export class Device implements AsyncDisposable {
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
-      const at = start + BigInt(done);
+      const at = lbaPlus(start, done);
       const spec = rwSpec('read', this.#rwSize(at, n, true), at, n, blockLength, dpo, fua);
       jobs.push(
         this.#run(
@@ -1045,7 +1051,7 @@ export class Device implements AsyncDisposable {
     data: Uint8Array,
     options: WriteOptions = {},
   ): Promise<void> {
-    const start = checkLba(lba);
+    const start = ioLba(lba);
     checkBlocks(blocks);
     this.#guardWrite('WRITE');
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
@@ -1071,7 +1077,7 @@ export class Device implements AsyncDisposable {
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
-      const at = start + BigInt(done);
+      const at = lbaPlus(start, done);
       const spec = rwSpec('write', this.#rwSize(at, n, false), at, n, blockLength, dpo, fua);
       jobs.push(
         this.#run(
@@ -1161,19 +1167,29 @@ export class Device implements AsyncDisposable {
    * near 2^64; GET LBA STATUS there has crashed a guest kernel). `blocks` 0 still needs `lba` to
    * address a block (WRITE SAME: to the end of the medium). No cache, no check; `execute` never checks.
    */
-  #checkRange(command: string, lba: bigint, blocks: number): void {
+  #checkRange(command: string, lba: bigint | number, blocks: number): void {
     const cap = this.#capacity;
     if (cap === undefined) return;
     // Number arithmetic is exact below 2^53; only LBAs beyond that pay for BigInt.
-    if (lba < MAX_SAFE_LBA && cap.blocks < MAX_SAFE_LBA) {
-      if (Number(lba) + Math.max(blocks, 1) <= Number(cap.blocks)) return;
-    } else if (lba + BigInt(Math.max(blocks, 1)) <= cap.blocks) return;
+    const capBlocks = this.#capBlocks(cap);
+    if (typeof lba === 'number' && lba < MAX_SAFE_LBA_NUMBER && capBlocks !== undefined) {
+      if (lba + Math.max(blocks, 1) <= capBlocks) return;
+    } else if (BigInt(lba) + BigInt(Math.max(blocks, 1)) <= cap.blocks) return;
     const what = blocks === 0 ? `${command} at LBA ${lba}` : `${command} of ${blocks} block(s) at LBA ${lba}`;
     throw new InvalidArgumentError(
       'lba',
       `${what} is past the end of the device (capacity ${cap.blocks} blocks, last LBA ${cap.lastLba}); nothing was sent`,
       { command, reason: 'lba-out-of-range' },
     );
+  }
+
+  /** The capacity's block count as a number while number arithmetic is exact, else undefined. */
+  #capBlocks(cap: Capacity): number | undefined {
+    if (this.#capBlocksOf !== cap) {
+      this.#capBlocksOf = cap;
+      this.#capBlocksNumber = cap.blocks < MAX_SAFE_LBA ? Number(cap.blocks) : undefined;
+    }
+    return this.#capBlocksNumber;
   }
 
   /**
@@ -1430,6 +1446,22 @@ export class Device implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * read/write's LBA: a number below 2^53 (no BigInt on the per-command path), a bigint above;
+ * anything else is refused as checkLba refuses it.
+ */
+function ioLba(lba: bigint | number): bigint | number {
+  if (typeof lba === 'number' && Number.isSafeInteger(lba) && lba >= 0) return lba;
+  const big = checkLba(lba);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+}
+
+/** `lba + n`, as a number while exact. */
+function lbaPlus(lba: bigint | number, n: number): bigint | number {
+  if (typeof lba === 'number' && lba + n <= Number.MAX_SAFE_INTEGER) return lba + n;
+  return BigInt(lba) + BigInt(n);
 }
 
 function checkLba(lba: bigint | number): bigint {

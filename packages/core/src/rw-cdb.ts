@@ -15,13 +15,14 @@ const NAMES = {
 const OPCODES = { read: { 10: 0x28, 16: 0x88 }, write: { 10: 0x2a, 16: 0x8a } } as const;
 
 /**
- * @param lba below 2^32 − blocks for size 10, below 2^64 for 16
+ * @param lba below 2^32 − blocks for size 10, below 2^64 for 16; a number must be a safe integer
+ * (Device passes numbers below 2^53: no BigInt on the per-command path)
  * @param blocks 1..0xffff for size 10, 1..0xffff_ffff for 16
  */
 export function rwSpec(
   kind: 'read' | 'write',
   size: 10 | 16,
-  lba: bigint,
+  lba: bigint | number,
   blocks: number,
   blockLength: number,
   dpo: boolean,
@@ -39,8 +40,8 @@ export function rwSpec(
     cdb[7] = blocks >>> 8;
     cdb[8] = blocks & 0xff;
   } else {
-    const hi = Number(lba >> 32n);
-    const lo = Number(lba & 0xffff_ffffn);
+    const hi = typeof lba === 'number' ? Math.floor(lba / 0x1_0000_0000) : Number(lba >> 32n);
+    const lo = typeof lba === 'number' ? lba >>> 0 : Number(lba & 0xffff_ffffn);
     cdb[2] = hi >>> 24;
     cdb[3] = (hi >>> 16) & 0xff;
     cdb[4] = (hi >>> 8) & 0xff;

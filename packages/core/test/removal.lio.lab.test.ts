@@ -1,75 +1,111 @@
-import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { DeviceGoneError, openDevice, ScsiError } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { existsSync, symlinkSync, unlinkSync } from 'node:fs';
+import { readLabManifest } from '@scsikit/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Device, DeviceGoneError, openDevice, ScsiError } from '../src/index.js';
 
-// The lio profile maps one fileio LUN through two tcm_loop ports (lab/src/profiles.ts). Unlinking
-// the LUN from the second port is LIO's "LUN unlink" removal: tcm_loop removes that SCSI device.
+// The lio profile maps one fileio LUN through two tcm_loop ports (lab/src/profiles.ts), each its
+// own SCSI device. Unlinking the LUN from the second port is LIO's "LUN unlink" removal: tcm_loop
+// removes that port's SCSI device; the other port's device must not notice.
 const TARGET = '/sys/kernel/config/target';
-const PORT = `${TARGET}/loopback/naa.50014050000000a2/tpgt_1`;
-const LINK = `${PORT}/lun/lun_0/disk0`;
+const LINK = `${TARGET}/loopback/naa.50014050000000a2/tpgt_1/lun/lun_0/disk0`;
 const BACKSTORE = `${TARGET}/core/fileio_0/disk0`;
 const TIMEOUT_MS = 4000;
+const paths = readLabManifest().devices.map((d) => d.bsg);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(path: string, present: boolean): Promise<void> {
-  for (let i = 0; i < 200 && existsSync(path) !== present; i++) await sleep(50);
-  expect(existsSync(path), `${path} ${present ? 'appears' : 'goes away'}`).toBe(present);
+/** Readers on one device until it is gone or `stop()`; outcomes by error name. */
+function readers(dev: Device, count: number) {
+  const outcomes: Record<string, number> = {};
+  let submittedAtGone: number | undefined;
+  let slowestMs = 0;
+  let stopped = false;
+  const one = async () => {
+    const buf = new Uint8Array(4096);
+    while (!stopped) {
+      const t0 = performance.now();
+      let outcome = 'ok';
+      try {
+        await dev.read(Math.floor(Math.random() * 16_000) * 8, 8, { into: buf, timeoutMs: TIMEOUT_MS });
+      } catch (e) {
+        if (e instanceof DeviceGoneError) {
+          submittedAtGone ??= dev.transport.stats?.().submitted;
+          stopped = true;
+        }
+        // Anything else must still be typed: a ScsiError subclass.
+        outcome = e instanceof ScsiError ? e.name : `untyped ${String(e)}`;
+      }
+      slowestMs = Math.max(slowestMs, performance.now() - t0);
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+  };
+  const done = Promise.all(Array.from({ length: count }, one));
+  return {
+    outcomes,
+    done,
+    stop: () => {
+      stopped = true;
+    },
+    get submittedAtGone() {
+      return submittedAtGone;
+    },
+    get slowestMs() {
+      return slowestMs;
+    },
+  };
 }
 
-describe('LIO LUN unlink while commands are outstanding', () => {
-  it('settles every promise within 2 × timeout, submits nothing after the first DeviceGoneError, and reopens after the relink', async () => {
-    // tcm_loop shows the SCSI address of the port's host ("H:C:T"); the LUN is 0.
-    const hctl = `${readFileSync(`${PORT}/address`, 'utf8').trim()}:0`;
-    const bsg = `/dev/bsg/${hctl}`;
-    expect(existsSync(bsg)).toBe(true);
-    const dev = await openDevice(bsg, { transport: 'uring' });
-    const outcomes: Record<string, number> = {};
-    let submittedAtGone: number | undefined;
-    let slowestMs = 0;
-    let stop = false;
-    const reader = async () => {
-      const buf = new Uint8Array(4096);
-      while (!stop) {
-        const t0 = performance.now();
-        let outcome = 'ok';
-        try {
-          await dev.read(Math.floor(Math.random() * 16_000) * 8, 8, { into: buf, timeoutMs: TIMEOUT_MS });
-        } catch (e) {
-          if (e instanceof DeviceGoneError) {
-            submittedAtGone ??= dev.transport.stats?.().submitted;
-            stop = true;
-          }
-          // Anything else must still be typed: a ScsiError subclass.
-          outcome = e instanceof ScsiError ? e.name : `untyped ${String(e)}`;
-        }
-        slowestMs = Math.max(slowestMs, performance.now() - t0);
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      }
-    };
-    const readers = Promise.all(Array.from({ length: 16 }, reader));
+describe('LIO LUN unlink while commands are outstanding on both ports', () => {
+  beforeAll(() => {
+    // The guest mounts configfs after binding /sys into the job's root: mount it here as well.
+    if (!existsSync(TARGET)) execFileSync('mount', ['-t', 'configfs', 'none', '/sys/kernel/config']);
+    expect(existsSync(LINK), LINK).toBe(true);
+  });
+
+  it('the unlinked port settles every promise within 2 × timeout and submits nothing after DeviceGoneError; the other port goes on; the relinked port reopens', async () => {
+    expect(paths).toHaveLength(2);
+    const devs = await Promise.all(paths.map((p) => openDevice(p, { transport: 'uring' })));
+    const runs = devs.map((d) => readers(d, 8));
+    let gone = -1;
     try {
       await sleep(500);
       unlinkSync(LINK);
-      await waitFor(bsg, false);
-      const settled = await Promise.race([readers.then(() => true), sleep(2 * TIMEOUT_MS).then(() => false)]);
-      expect(settled, 'every reader settled within 2 × timeout').toBe(true);
-      expect(outcomes.DeviceGoneError ?? 0).toBeGreaterThan(0);
-      expect(Object.keys(outcomes).filter((k) => k.startsWith('untyped'))).toEqual([]);
-      expect(slowestMs).toBeLessThan(2 * TIMEOUT_MS);
+      for (let i = 0; i < 200 && gone < 0; i++) {
+        gone = paths.findIndex((p) => !existsSync(p));
+        if (gone < 0) await sleep(50);
+      }
+      expect(gone, 'one of the two devices went away').toBeGreaterThanOrEqual(0);
+      const lost = runs[gone]!;
+      const kept = runs[1 - gone]!;
+      const settled = await Promise.race([
+        lost.done.then(() => true),
+        sleep(2 * TIMEOUT_MS).then(() => false),
+      ]);
+      expect(settled, 'every reader of the unlinked port settled within 2 × timeout').toBe(true);
+      expect(lost.outcomes.DeviceGoneError ?? 0).toBeGreaterThan(0);
+      expect(Object.keys(lost.outcomes).filter((k) => k.startsWith('untyped'))).toEqual([]);
+      expect(lost.slowestMs).toBeLessThan(2 * TIMEOUT_MS);
       // Later commands fail fast, without reaching the kernel.
+      const dev = devs[gone]!;
       await expect(dev.read(0, 8)).rejects.toBeInstanceOf(DeviceGoneError);
-      expect(dev.transport.stats?.().submitted).toBe(submittedAtGone);
+      expect(dev.transport.stats?.().submitted).toBe(lost.submittedAtGone);
+      // The other port's device saw nothing but successful reads.
+      await sleep(300);
+      kept.stop();
+      await kept.done;
+      expect(Object.keys(kept.outcomes)).toEqual(['ok']);
     } finally {
-      stop = true;
-      await dev.close();
+      for (const r of runs) r.stop();
+      await Promise.all(devs.map((d) => d.close()));
       if (!existsSync(LINK)) symlinkSync(BACKSTORE, LINK);
     }
     // Relinked: tcm_loop adds the device again at the same address.
-    await waitFor(bsg, true);
-    const again = await openDevice(bsg, { transport: 'uring' });
+    const back = paths[gone]!;
+    for (let i = 0; i < 200 && !existsSync(back); i++) await sleep(50);
+    const again = await openDevice(back, { transport: 'uring' });
     try {
-      expect((await again.inquiry()).vendor?.trim()).toBe('LIO-ORG');
+      expect((await again.inquiry()).vendor).toBe('LIO-ORG');
       expect((await again.read(0, 8)).length).toBe(4096);
     } finally {
       await again.close();
