@@ -15,6 +15,9 @@ export TSX_TSCONFIG_PATH=soak/tsconfig.json
 # --no-expose-wasm: under the lab's TCG, tsx's WebAssembly ES-module lexer crashes node with SIGSEGV
 # (or misparses a file) in about a third of start-ups; without WebAssembly tsx uses its JS lexer.
 # Measured in the guest: 12 start-ups crashed 5 times as they were, 0 of 12 times with the flag.
-# --expose-gc: the memory phase collects garbage before each RSS reading.
+# --expose-gc: the memory phase collects garbage before each RSS reading. The semi-space sizes pin
+# V8's young generation at 16 MiB: left to itself it grows in steps under allocation (heapTotal
+# 15 -> 23 -> 39 MiB over 12 M host NOPs while heapUsed stays at 5.8 MiB), which reads as RSS growth.
 exec node --import tsx lab/src/cli.ts run --profile default --timeout 3000 -- \
-  node --no-expose-wasm --expose-gc --import tsx soak/src/soak.ts "$@"
+  node --no-expose-wasm --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 --import tsx \
+  soak/src/soak.ts "$@"
