@@ -4,7 +4,7 @@
 # removal mid-run, kill -9 at QD 64, and the leak checks. Prints its figures as JSON and
 # "soak: PASSED" or "soak: FAILED" with the reasons. Options go to soak/src/soak.ts:
 # --commands N (100000), --qd N (32), --fault-every-ms N (100), --timeout-ms N (4000),
-# --clean-commands N (100000), --load-seconds N (10), --phases LIST (chaos,memory,removal,load,kill).
+# --clean-commands N (100000), --load-seconds N (10), --phases LIST (chaos,memory,removal,load,kill,rmmod).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh

@@ -4,9 +4,9 @@
  * removal mid-run, kill -9 at QD 64, and the leak checks after close. Prints its figures and exits
  * non-zero when a promise never settled, a rejection was untyped, or data came back wrong.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { type Device, DeviceGoneError, HostError, openDevice, ScsiError, TimeoutError } from '@scsikit/core';
 import { readLabManifest } from '@scsikit/lab';
 import { type FaultClass, FaultInjector } from './faults.js';
@@ -21,7 +21,7 @@ const { values: args } = parseArgs({
     'timeout-ms': { type: 'string', default: '4000' },
     'clean-commands': { type: 'string', default: '100000' },
     'load-seconds': { type: 'string', default: '10' },
-    phases: { type: 'string', default: 'chaos,memory,removal,load,kill' },
+    phases: { type: 'string', default: 'chaos,memory,removal,load,kill,rmmod' },
     child: { type: 'string' },
   },
 });
@@ -313,10 +313,16 @@ async function clean(
 // Phase 3: removal mid-run, then re-adding.
 
 const SDEBUG = '/sys/bus/pseudo/drivers/scsi_debug';
+const execFileP = promisify(execFile);
 
 async function addHost(): Promise<string> {
   const before = new Set(readdirSync('/sys/class/scsi_device'));
   writeFileSync(`${SDEBUG}/add_host`, '1\n');
+  return newDevice(before);
+}
+
+/** The first SCSI device not in `before` whose bsg node exists. */
+async function newDevice(before: ReadonlySet<string>): Promise<string> {
   for (let i = 0; i < 200; i++) {
     const h = readdirSync('/sys/class/scsi_device').find(
       (x) => !before.has(x) && existsSync(`/dev/bsg/${x}`),
@@ -324,7 +330,7 @@ async function addHost(): Promise<string> {
     if (h !== undefined) return h;
     await sleep(50);
   }
-  throw new Error('scsi_debug add_host=1 made no new device');
+  throw new Error('no new scsi_debug device appeared');
 }
 
 async function waitFor(path: string): Promise<void> {
@@ -335,13 +341,23 @@ async function waitFor(path: string): Promise<void> {
 /**
  * How the disk goes away mid-run: `delete`, its sysfs delete (the host stays; a rescan brings the
  * disk back at the same address); `remove-host`, scsi_debug's add_host=-1 (the whole host goes;
- * add_host=1 brings a new one, at a new address).
+ * add_host=1 brings a new one, at a new address); `rmmod`, the module unloaded under the profile's
+ * own disk (insmod with the same parameters brings a new host). The first two use a host added
+ * for them.
  */
-type RemovalKind = 'delete' | 'remove-host';
+type RemovalKind = 'delete' | 'remove-host' | 'rmmod';
 
-async function removal(timeoutMs: number, kind: RemovalKind) {
-  const hctl = await addHost();
+/** scsi_debug's .ko in the initramfs, reachable from the job's root through init's. */
+const SDEBUG_KO = '/proc/1/root/lib/modules/scsi_debug.ko';
+/** The load-time parameters the lab's profiles set, read back before an rmmod. */
+const SDEBUG_PARAMS = ['dev_size_mb', 'delay', 'submit_queues', 'max_queue', 'sector_size'];
+
+async function removal(timeoutMs: number, kind: RemovalKind, own?: string) {
+  const hctl = kind === 'rmmod' && own !== undefined ? own : await addHost();
   const host = hctl.split(':')[0];
+  const params = SDEBUG_PARAMS.map(
+    (p) => `${p}=${readFileSync(`/sys/module/scsi_debug/parameters/${p}`, 'utf8').trim()}`,
+  );
   const dev = await openDevice(`/dev/bsg/${hctl}`, { transport: 'uring' });
   const outcomes: Record<string, number> = {};
   let goneAt: number | undefined;
@@ -373,8 +389,16 @@ async function removal(timeoutMs: number, kind: RemovalKind) {
   await sleep(1000);
   const removedAt = performance.now();
   // add_host=-1 removes the host added last: ours (nothing else adds hosts meanwhile).
-  if (kind === 'delete') writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
-  else writeFileSync(`${SDEBUG}/add_host`, '-1\n');
+  try {
+    if (kind === 'delete') writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
+    else if (kind === 'remove-host') writeFileSync(`${SDEBUG}/add_host`, '-1\n');
+    else await execFileP('rmmod', ['scsi_debug']); // asynchronous: the readers keep running meanwhile
+  } catch (e) {
+    stop = true;
+    await running;
+    await dev.close();
+    throw e;
+  }
   await running;
   const submittedAfterGone = (dev.transport.stats?.().submitted ?? 0) - submittedAtGone;
   await dev.close();
@@ -383,12 +407,17 @@ async function removal(timeoutMs: number, kind: RemovalKind) {
     // A rescan of the host brings the LUN back under the same H:C:T:L.
     writeFileSync(`/sys/class/scsi_host/host${host}/scan`, '- - -\n');
     await waitFor(`/dev/bsg/${hctl}`);
-  } else back = await addHost();
+  } else if (kind === 'remove-host') back = await addHost();
+  else {
+    const before = new Set(readdirSync('/sys/class/scsi_device'));
+    await execFileP('insmod', [SDEBUG_KO, ...params]);
+    back = await newDevice(before);
+  }
   const again = await openDevice(`/dev/bsg/${back}`, { transport: 'uring' });
   const reopened = (await again.inquiry()).product?.trim() ?? '';
   await again.close();
   if (kind === 'delete') writeFileSync(`/sys/class/scsi_device/${hctl}/device/delete`, '1\n');
-  else writeFileSync(`${SDEBUG}/add_host`, '-1\n');
+  else if (kind === 'remove-host') writeFileSync(`${SDEBUG}/add_host`, '-1\n');
   return {
     kind,
     reopenedAt: `/dev/bsg/${back}`,
@@ -621,6 +650,16 @@ async function main(): Promise<number> {
   log('kill -9 of a process at QD 64');
   const k = await phase('kill', () => kill9(disk.bsg));
   if (k !== undefined && k.newProcessReadyMs > 1000) failures.push('the device took over 1 s after kill -9');
+
+  log('rmmod scsi_debug under the profile’s own disk, then insmod with the same parameters');
+  const rmm = await phase('rmmod', () => removal(timeoutMs, 'rmmod', disk.hctl));
+  if (rmm !== undefined) {
+    if (rmm.unsettled > 0)
+      failures.push(`rmmod: ${rmm.unsettled} command(s) did not settle within 2 × timeout`);
+    if (rmm.submittedAfterGone > 0)
+      failures.push(`rmmod: ${rmm.submittedAfterGone} command(s) submitted after the device was gone`);
+    if (rmm.reopened === '') failures.push('rmmod: the re-added disk did not answer INQUIRY');
+  }
 
   await sleep(5000); // io-wq workers exit a few seconds after their last work
   const after = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
