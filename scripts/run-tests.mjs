@@ -153,7 +153,9 @@ if (!values['host-only']) {
     // as above), one retry: never a test's failure, since each test file runs in a forked child
     // whose crash is reported as that file's failure.
     if (code === 139 && !existsSync(report)) {
-      process.stdout.write(`\nlab ${profile}: the test runner died with SIGSEGV before its report (TCG); retrying once\n`);
+      process.stdout.write(
+        `\nlab ${profile}: the test runner died with SIGSEGV before its report (TCG); retrying once\n`,
+      );
       code = labRun();
     }
     tally(`lab ${profile}`, report, code);
