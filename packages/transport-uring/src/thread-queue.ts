@@ -256,14 +256,7 @@ export class ThreadQueue {
   }
 
   #refuse(slot: number): void {
-    const target = this.#targets[slot];
-    const token = this.#tokens[slot];
-    this.#targets[slot] = undefined;
-    this.#tokens[slot] = undefined;
-    this.#data[slot] = null;
-    this.#free.push(slot);
-    this.#outstanding--;
-    target?.onCompletion(token, EINVAL, 0, 0, EMPTY, 0);
+    this.#settleSlot(slot, EINVAL, 0, 0, EMPTY, 0);
   }
 
   /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
@@ -324,11 +317,23 @@ export class ThreadQueue {
     // Copied before the slot is reused: the kernel writes the next command's sense there.
     const off = slot * this.#senseStride;
     const sense = senseLength === 0 ? EMPTY : this.#senseArea.slice(off, off + senseLength);
+    this.#settleSlot(slot, res, lo, residual, sense, latencyNs);
+  }
+
+  /** Gives the slot back (the kernel is done with it and its data buffer) and tells its target. */
+  #settleSlot(
+    slot: number,
+    res: number,
+    lo: number,
+    residual: number,
+    sense: Uint8Array,
+    latencyNs: number,
+  ): void {
     const target = this.#targets[slot];
     const token = this.#tokens[slot];
     this.#targets[slot] = undefined;
     this.#tokens[slot] = undefined;
-    this.#data[slot] = null; // the kernel is done with it
+    this.#data[slot] = null;
     this.#free.push(slot);
     this.#outstanding--;
     target?.onCompletion(token, res, lo, residual, sense, latencyNs);
