@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -349,12 +350,18 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
       UpdateRef();  // the kernel will hold commands: keep the loop alive for their CQEs
     }
   }
+  // Reaping right after io_uring_enter: the CQEs posted meanwhile need no eventfd signal (a kernel
+  // wake-up per CQE, and a turn of the event loop that finds the CQ empty). Unquiet() restores it.
+  const bool quiet = reap && io_uring_cq_eventfd_toggle(&ring_, false) == 0;
   int total = 0;
   while (unflushed_ > 0) {
     int ret = SubmitAndStamp();
     if (ret == -EINTR) continue;
     if (ret < 0) {
-      if (total == 0) return Napi::Number::New(env, ret);
+      if (total == 0) {
+        if (quiet) Unquiet();
+        return Napi::Number::New(env, ret);
+      }
       break;
     }
     if (ret == 0) break;
@@ -363,8 +370,22 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
   }
   if (!reap) return Napi::Number::New(env, total);
   const uint32_t reaped = Drain();
+  if (quiet) Unquiet();
   UpdateRef();
   return Napi::Number::New(env, static_cast<double>(total) + static_cast<double>(reaped) * (1u << kReapedShift));
+}
+
+void QueueWrap::Unquiet() {
+  io_uring_cq_eventfd_toggle(&ring_, true);
+  // Either the kernel sees the flag cleared and signals, or we see its CQE here: nothing posted
+  // while the eventfd was off waits for a wake-up that never comes.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (io_uring_cq_ready(&ring_) > 0) {
+    const uint64_t one = 1;
+    // Cannot fail short of a counter at UINT64_MAX - 1, which OnPoll's read keeps from happening.
+    while (write(efd_, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+  }
 }
 
 void QueueWrap::UpdateRef() {

@@ -70,6 +70,8 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   void UpdateRef();
   // io_uring_submit, stamping what it sent with one clock read; returns its result.
   int SubmitAndStamp();
+  // Re-enables the eventfd after a reaping flush, signalling it for CQEs that arrived while it was off.
+  void Unquiet();
   // Drains the CQ into the completion area; returns how many records were written.
   uint32_t Drain();
   void Deliver(Napi::Env env, uint32_t count);
