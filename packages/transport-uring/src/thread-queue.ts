@@ -235,7 +235,7 @@ export class ThreadQueue {
   /** Sends everything written since the last flush with one io_uring_enter. */
   flush(): void {
     this.#flushScheduled = false;
-    if (!this.#native.isOpen) return;
+    if (this.#closed) return;
     this.#checkFlush(this.#send(false));
   }
 
@@ -262,7 +262,9 @@ export class ThreadQueue {
   /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
   #flushAndReap(endOfTurn: boolean): void {
     if (endOfTurn) this.#flushScheduled = false;
-    if (!this.#native.isOpen) return;
+    // The JS flag, not the native accessor: an N-API call per flush costs as much as the flush's
+    // own bookkeeping (the native side only closes through close(), which sets it).
+    if (this.#closed) return;
     const reap = !this.#delivering && this.#inlineBudget > 0;
     const ret = this.#send(reap);
     if (ret < 0 || !reap) {
