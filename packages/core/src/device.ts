@@ -80,7 +80,7 @@ import type {
   Transport,
   TransportKind,
 } from '@scsikit/transport';
-import { classifyCommand } from './command-class.js';
+import { type CommandClass, classifyCommand } from './command-class.js';
 import { AtaCommands } from './commands/ata.js';
 import {
   type FormatUnitOptions,
@@ -290,6 +290,13 @@ export class Device implements AsyncDisposable {
   #vpdPages: readonly number[] | null | undefined;
   /** null: the device does not support REPORT SUPPORTED OPERATION CODES. */
   #opcodes: SupportedOpcodesAll | null | undefined;
+  #ioMemo:
+    | {
+        readonly cap: Capacity;
+        readonly limits: BlockLimitsVpd | null;
+        readonly value: { blockLength: number; maxBlocks: number };
+      }
+    | undefined;
   #supportMemo: { list: SupportedOpcodesAll; answers: Map<number, boolean> } | undefined;
   #inquiry: StandardInquiry | undefined;
   /** MODE SENSE(10) refused with INVALID COMMAND OPERATION CODE: use (6). */
@@ -357,44 +364,54 @@ export class Device implements AsyncDisposable {
     return this.#run(command, options);
   }
 
-  async #run(spec: CdbSpec, options: ExecuteOptions = {}): Promise<ScsiResult> {
-    const stats = this.#stats;
-    stats.commands++;
+  /**
+   * The guards and the command object, synchronously, then `#send`. Not an async function: a
+   * suspended async function keeps its whole register file, and this one's prelude would make that
+   * the largest allocation of a read.
+   */
+  #run(spec: CdbSpec, options: ExecuteOptions = {}): Promise<ScsiResult> {
+    return this.#runFor<ScsiResult>(spec, options, undefined);
+  }
+
+  /** `#run`, resolving with `value` instead of the result when one is given (read's view). */
+  #runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | undefined): Promise<T> {
+    this.#stats.commands++;
     const klass = classifyCommand(spec.cdb);
-    if (this.#closed)
-      return this.#fail(spec, new ClosedError(`${spec.name}: the device is closed`, { command: spec.name }));
-    if (klass.access === 'write' && !this.writable) {
-      return this.#fail(
-        spec,
-        new PermissionError(
-          `${spec.name} changes the device, which was opened read-only; open it with { write: true }`,
-          { reason: 'read-only', command: spec.name },
-        ),
-      );
-    }
     let cmd: ScsiCommand;
     try {
-      cmd = this.#command(spec, options);
+      if (this.#closed) {
+        this.#fail(spec, new ClosedError(`${spec.name}: the device is closed`, { command: spec.name }));
+      }
+      if (klass.access === 'write' && !this.writable) {
+        this.#fail(
+          spec,
+          new PermissionError(
+            `${spec.name} changes the device, which was opened read-only; open it with { write: true }`,
+            { reason: 'read-only', command: spec.name },
+          ),
+        );
+      }
+      try {
+        cmd = this.#command(spec, options);
+      } catch (e) {
+        this.#fail(spec, mapTransportError(e, spec.name));
+      }
     } catch (e) {
-      return this.#fail(spec, mapTransportError(e, spec.name));
+      return Promise.reject(e);
     }
-    const policy: RetryPolicy =
-      options.retry === false
-        ? { ...this.#retry, maxRetries: 0 }
-        : typeof options.retry === 'object'
-          ? { ...this.#retry, ...options.retry }
-          : this.#retry;
-    // Only an explicit `retry: true` lets a non-idempotent command be sent again.
-    const force = options.retry === true;
+    return this.#send(spec, cmd, klass, options, value);
+  }
+
+  /** Sends `cmd`, retrying as the policy allows; small on purpose (see `#runFor`). */
+  async #send<T>(
+    spec: CdbSpec,
+    cmd: ScsiCommand,
+    klass: CommandClass,
+    options: ExecuteOptions,
+    value: T | undefined,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
-      const message: CommandStartMessage | undefined =
-        channels.start.hasSubscribers ||
-        channels.complete.hasSubscribers ||
-        channels.error.hasSubscribers ||
-        channels.retry.hasSubscribers
-          ? { device: this.#label, command: spec.name, cdb: spec.cdb, attempt }
-          : undefined;
-      if (message !== undefined && channels.start.hasSubscribers) channels.start.publish(message);
+      const message = this.#startMessage(spec, attempt);
       let result: ScsiResult;
       try {
         result = await this.transport.execute(cmd);
@@ -403,36 +420,13 @@ export class Device implements AsyncDisposable {
       }
       const error = this.#errorOf(spec.name, result);
       if (error === undefined) {
-        stats.succeeded++;
-        stats.recordLatency(result.latencyNs);
-        if (spec.direction === 'in') stats.bytesRead += result.data.length;
-        else if (spec.direction === 'out') stats.bytesWritten += cmd.transferLength ?? cmd.data?.length ?? 0;
-        if (message !== undefined && channels.complete.hasSubscribers) {
-          channels.complete.publish({
-            ...message,
-            status: result.status,
-            bytes: spec.direction === 'in' ? result.data.length : (cmd.data?.length ?? 0),
-            latencyNs: result.latencyNs,
-          });
-        }
-        return result;
+        this.#succeeded(spec, cmd, result, message);
+        // T is ScsiResult when no value is given (`#run`).
+        return value === undefined ? (result as T) : value;
       }
-      if (error instanceof CheckConditionError && error.senseKey === UNIT_ATTENTION)
-        this.#onUnitAttention(error);
-      const retry = retryDelay(policy, error, attempt, klass, force);
-      if (retry === undefined) return this.#fail(spec, error, message);
-      stats.retries++;
-      log('%s: retry %d in %d ms after %s', spec.name, attempt + 1, retry.delayMs, error.message);
-      if (message !== undefined && channels.retry.hasSubscribers) {
-        channels.retry.publish({
-          ...message,
-          error,
-          delayMs: retry.delayMs,
-          reason: retry.condition.reason ?? '',
-        });
-      }
+      const delayMs = this.#retryDelayOrFail(spec, error, attempt, klass, options, message);
       try {
-        await sleep(retry.delayMs, options.signal);
+        await sleep(delayMs, options.signal);
       } catch (reason) {
         return this.#fail(
           spec,
@@ -444,6 +438,75 @@ export class Device implements AsyncDisposable {
         );
       }
     }
+  }
+
+  /** The diagnostics-channel message of one attempt, built only when someone listens. */
+  #startMessage(spec: CdbSpec, attempt: number): CommandStartMessage | undefined {
+    if (
+      !channels.start.hasSubscribers &&
+      !channels.complete.hasSubscribers &&
+      !channels.error.hasSubscribers &&
+      !channels.retry.hasSubscribers
+    ) {
+      return undefined;
+    }
+    const message = { device: this.#label, command: spec.name, cdb: spec.cdb, attempt };
+    if (channels.start.hasSubscribers) channels.start.publish(message);
+    return message;
+  }
+
+  #succeeded(
+    spec: CdbSpec,
+    cmd: ScsiCommand,
+    result: ScsiResult,
+    message: CommandStartMessage | undefined,
+  ): void {
+    const stats = this.#stats;
+    stats.succeeded++;
+    stats.recordLatency(result.latencyNs);
+    if (spec.direction === 'in') stats.bytesRead += result.data.length;
+    else if (spec.direction === 'out') stats.bytesWritten += cmd.transferLength ?? cmd.data?.length ?? 0;
+    if (message !== undefined && channels.complete.hasSubscribers) {
+      channels.complete.publish({
+        ...message,
+        status: result.status,
+        bytes: spec.direction === 'in' ? result.data.length : (cmd.data?.length ?? 0),
+        latencyNs: result.latencyNs,
+      });
+    }
+  }
+
+  /** The delay before the next attempt; throws the typed error when there is none. */
+  #retryDelayOrFail(
+    spec: CdbSpec,
+    error: ScsiError,
+    attempt: number,
+    klass: CommandClass,
+    options: ExecuteOptions,
+    message: CommandStartMessage | undefined,
+  ): number {
+    if (error instanceof CheckConditionError && error.senseKey === UNIT_ATTENTION)
+      this.#onUnitAttention(error);
+    const policy: RetryPolicy =
+      options.retry === false
+        ? { ...this.#retry, maxRetries: 0 }
+        : typeof options.retry === 'object'
+          ? { ...this.#retry, ...options.retry }
+          : this.#retry;
+    // Only an explicit `retry: true` lets a non-idempotent command be sent again.
+    const retry = retryDelay(policy, error, attempt, klass, options.retry === true);
+    if (retry === undefined) this.#fail(spec, error, message);
+    this.#stats.retries++;
+    log('%s: retry %d in %d ms after %s', spec.name, attempt + 1, retry.delayMs, error.message);
+    if (message !== undefined && channels.retry.hasSubscribers) {
+      channels.retry.publish({
+        ...message,
+        error,
+        delayMs: retry.delayMs,
+        reason: retry.condition.reason ?? '',
+      });
+    }
+    return retry.delayMs;
   }
 
   #fail(spec: CdbSpec, error: ScsiError, message?: CommandStartMessage): never {
@@ -939,8 +1002,14 @@ export class Device implements AsyncDisposable {
   /** The I/O sizing when every cache it needs is warm (no await on the hot path), else undefined. */
   #ioInfoWarm(): { blockLength: number; maxBlocks: number } | undefined {
     const cap = this.#capacity;
-    if (cap === undefined || this.#blockLimits === undefined || this.#opcodes === undefined) return undefined;
-    return this.#ioLimits(cap.blockLength);
+    const limits = this.#blockLimits;
+    if (cap === undefined || limits === undefined || this.#opcodes === undefined) return undefined;
+    // Memoised on the caches it derives from: one object per cache refresh, not per command.
+    const memo = this.#ioMemo;
+    if (memo !== undefined && memo.cap === cap && memo.limits === limits) return memo.value;
+    const value = this.#ioLimits(cap.blockLength);
+    this.#ioMemo = { cap, limits, value };
+    return value;
   }
 
   #ioLimits(blockLength: number): { blockLength: number; maxBlocks: number } {
@@ -998,7 +1067,46 @@ export class Device implements AsyncDisposable {
    * than the device's maximum (block limits VPD, transport) into several commands, and writes into
    * `options.into` when given (the result is then a view of it).
    */
-  async read(lba: bigint | number, blocks: number, options: ReadOptions = {}): Promise<Uint8Array> {
+  read(lba: bigint | number, blocks: number, options: ReadOptions = {}): Promise<Uint8Array> {
+    const warm = this.#ioInfoWarm();
+    if (warm === undefined || wantsDpoFua(options) || !(blocks <= warm.maxBlocks)) {
+      return this.#readAny(lba, blocks, options);
+    }
+    // One command on warm caches, the common case: no async function of its own (see `#runFor`).
+    try {
+      const start = ioLba(lba);
+      checkBlocks(blocks);
+      this.#checkRange('READ', start, blocks);
+      const total = blocks * warm.blockLength;
+      const spec = rwSpec(
+        'read',
+        this.#rwSize(start, blocks, true),
+        start,
+        blocks,
+        warm.blockLength,
+        false,
+        false,
+      );
+      const lease = options.fixedBuffer;
+      if (lease !== undefined) {
+        this.#checkFixed(lease, blocks, warm.maxBlocks, total, options.into !== undefined);
+        return this.#runFor(spec, withFixedBuffer(options, lease), lease.buffer.subarray(0, total));
+      }
+      const into = options.into ?? new Uint8Array(total);
+      if (into.length < total) {
+        throw new InvalidArgumentError(
+          'into',
+          `Expected \`into\` to hold ${total} bytes, it has ${into.length}`,
+        );
+      }
+      const view = into.length === total ? into : into.subarray(0, total);
+      return this.#runFor(spec, withBuffer(options, 'into', view), view);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #readAny(lba: bigint | number, blocks: number, options: ReadOptions): Promise<Uint8Array> {
     const start = ioLba(lba);
     checkBlocks(blocks);
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
@@ -1496,6 +1604,17 @@ function withBuffer(options: CommandOptions, key: 'into' | 'data', buffer: Uint8
     retry: options.retry,
     priority: options.priority,
     [key]: buffer,
+  } as ExecuteOptions;
+}
+
+/** The command options of a fixed-buffer command: one object shape, no spreads. */
+function withFixedBuffer(options: CommandOptions, fixedBuffer: FixedBufferLease): ExecuteOptions {
+  return {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    retry: options.retry,
+    priority: options.priority,
+    fixedBuffer,
   } as ExecuteOptions;
 }
 
