@@ -164,4 +164,10 @@ export interface Target {
   readonly display: string;
   /** null: not measured in this run (workload skipped or a path missing). JSON has no undefined. */
   readonly met: boolean | null;
+  /**
+   * The same figure for the C reference in this run, where the goal compares scsikit with something
+   * C is also measured against (C io_uring batch 64 / C SG_IO v4; C io_uring / best fio): when the
+   * C ceiling itself misses the goal, no library above it can meet it in this lab. null: none.
+   */
+  readonly ceiling: number | null;
 }

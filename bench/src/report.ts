@@ -166,6 +166,7 @@ function target(
   value: number | undefined,
   ok: (v: number) => boolean,
   display?: string,
+  ceiling?: number,
 ): Target {
   return {
     name,
@@ -173,6 +174,7 @@ function target(
     value: value ?? null,
     display: value === undefined ? 'not measured' : (display ?? fmtRatio(value)),
     met: value === undefined ? null : ok(value),
+    ceiling: ceiling ?? null,
   };
 }
 
@@ -181,12 +183,15 @@ export function computeTargets(rows: readonly Row[], memory: readonly MemoryChec
   const out: Target[] = [];
   const b64 = findRow(rows, { workload: 'inquiry', side: 'scsikit', method: 'uring', batch: 64 });
   const v4 = findRow(rows, { workload: 'inquiry', side: 'c', method: 'sgv4' });
+  const c64 = findRow(rows, { workload: 'inquiry', side: 'c', method: 'uring', batch: 64 });
   out.push(
     target(
       'INQUIRY batch 64, scsikit mean / C bsg v4 SG_IO mean',
       '≤ 0.625 (1/1.6)',
       b64 && v4 ? b64.meanNs / v4.meanNs : undefined,
       (v) => v <= 1 / 1.6,
+      undefined,
+      c64 && v4 ? c64.meanNs / v4.meanNs : undefined,
     ),
   );
   const qds = depthsOf(rows, 'randread');
@@ -194,10 +199,18 @@ export function computeTargets(rows: readonly Row[], memory: readonly MemoryChec
     const r = (side: Side, method: Method) => findRow(rows, { workload: 'randread', side, method, qd });
     const fio = best([r('fio', 'fio-io_uring'), r('fio', 'fio-sg')]);
     const sk = best([r('scsikit', 'uring'), r('scsikit', 'uring-fixed')]);
-    return { qd, v: fio && sk ? sk.opsPerSec / fio.opsPerSec : undefined };
+    const c = best([r('c', 'uring'), r('c', 'uring-fixed')]);
+    return {
+      qd,
+      v: fio && sk ? sk.opsPerSec / fio.opsPerSec : undefined,
+      c: fio && c ? c.opsPerSec / fio.opsPerSec : undefined,
+    };
   });
-  const measured = perQd.filter((x): x is { qd: number; v: number } => x.v !== undefined);
+  const measured = perQd.filter(
+    (x): x is { qd: number; v: number; c: number | undefined } => x.v !== undefined,
+  );
   const worst = measured.length === 0 ? undefined : Math.min(...measured.map((x) => x.v));
+  const cs = measured.map((x) => x.c).filter((c): c is number => c !== undefined);
   out.push(
     target(
       '4K random read, scsikit / best fio engine, every QD',
@@ -205,6 +218,7 @@ export function computeTargets(rows: readonly Row[], memory: readonly MemoryChec
       worst,
       (v) => v >= 1,
       measured.length === 0 ? undefined : measured.map((x) => `QD${x.qd} ${fmtRatio(x.v)}`).join(', '),
+      cs.length === measured.length && cs.length > 0 ? Math.min(...cs) : undefined,
     ),
   );
   const rr = (side: Side, method: Method, qd: number) =>
@@ -343,8 +357,8 @@ export function formatRatios(ratios: readonly Ratio[]): string {
 export function formatTargets(targets: readonly Target[]): string {
   const mark = (t: Target) => (t.met === null ? '·' : t.met ? 'met' : 'MISSED');
   return formatTable(
-    ['target', 'goal', 'measured', ''],
-    targets.map((t) => [t.name, t.goal, t.display, mark(t)]),
+    ['target', 'goal', 'measured', '', 'C, same ratio'],
+    targets.map((t) => [t.name, t.goal, t.display, mark(t), t.ceiling === null ? '' : fmtRatio(t.ceiling)]),
   );
 }
 

@@ -15,6 +15,7 @@ import {
   findRow,
   formatReport,
   formatTable,
+  formatTargets,
 } from '../src/report.js';
 import type { RssVerdict } from '../src/stats.js';
 
@@ -131,9 +132,21 @@ describe('computeTargets', () => {
     expect(t(/RSS flat across 1M reads/u)).toMatchObject({ met: true });
   });
 
+  it('puts the C reference on the same ratio beside goals that compare with what C is measured against', () => {
+    // C io_uring batch 64 / C SG_IO v4 and the worst QD of C io_uring / best fio.
+    expect(t(/^INQUIRY batch 64/u)?.ceiling).toBeCloseTo(0.4);
+    expect(t(/every QD/u)?.ceiling).toBeCloseTo(64_000 / 36_000);
+    expect(t(/QD 1, mean latency/u)?.ceiling).toBeNull();
+    expect(formatTargets(targets)).toContain('0.40×');
+  });
+
   it('says "not measured" rather than failing a goal without data', () => {
     const none = computeTargets([], []);
-    expect(none.every((x) => x.met === null && x.value === null && x.display === 'not measured')).toBe(true);
+    expect(
+      none.every(
+        (x) => x.met === null && x.value === null && x.ceiling === null && x.display === 'not measured',
+      ),
+    ).toBe(true);
   });
 });
 
