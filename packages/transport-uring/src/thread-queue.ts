@@ -87,8 +87,6 @@ export class ThreadQueue {
   /** Completions settled right after io_uring_enter, and through the eventfd's turn of the loop. */
   readonly reaped = { inline: 0, polled: 0 };
   #budgetReset: NodeJS.Immediate | undefined;
-  /** Submitted and not yet delivered to JS (the native inflight count, without an N-API call). */
-  #outstanding = 0;
   /**
    * Submissions JS wrote into the stage area since the last flush, as int32 records (slot, op, fd,
    * cdbLen, direction, dataLen, senseLen, timeoutMs, bufIndex): the native flush turns them into
@@ -104,8 +102,8 @@ export class ThreadQueue {
    */
   readonly #data: Array<Uint8Array | null>;
   readonly #flushTask = (): void => {
-    this.#flushScheduled = false;
-    if (this.#staged > 0) this.#flushAndReap(true);
+    if (this.#staged > 0) this.#flushAndReap();
+    else this.#flushScheduled = false;
   };
   #retryFlush: NodeJS.Immediate | undefined;
   /** Submit immediately instead of once per turn (latency measurements). */
@@ -218,15 +216,11 @@ export class ThreadQueue {
   #afterSubmit<T>(slot: number, target: CompletionTarget<T>, token: T): void {
     this.#targets[slot] = target as CompletionTarget<unknown>;
     this.#tokens[slot] = token;
-    this.#outstanding++;
+    // Sent once the current run of microtasks has submitted all it will: commands that complete
+    // together are resubmitted together (a command alone on an idle ring sent at once split every
+    // round of a deep queue into a flush of one and a flush of the rest).
     if (this.immediate) this.flush();
-    else if (this.#outstanding === 1 && !this.#flushScheduled && !this.#delivering) {
-      // Alone on an idle ring, first of this turn: send it now and settle it at once if the device
-      // already answered. What this same synchronous run submits next waits for the turn's flush.
-      this.#flushScheduled = true;
-      queueMicrotask(this.#flushTask);
-      this.#flushAndReap(false);
-    } else if (!this.#flushScheduled) {
+    else if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(this.#flushTask);
     }
@@ -260,8 +254,8 @@ export class ThreadQueue {
   }
 
   /** The end-of-turn flush: also settles what completed during io_uring_enter, within the budget. */
-  #flushAndReap(endOfTurn: boolean): void {
-    if (endOfTurn) this.#flushScheduled = false;
+  #flushAndReap(): void {
+    this.#flushScheduled = false;
     // The JS flag, not the native accessor: an N-API call per flush costs as much as the flush's
     // own bookkeeping (the native side only closes through close(), which sets it).
     if (this.#closed) return;
@@ -337,7 +331,6 @@ export class ThreadQueue {
     this.#tokens[slot] = undefined;
     this.#data[slot] = null;
     this.#free.push(slot);
-    this.#outstanding--;
     target?.onCompletion(token, res, lo, residual, sense, latencyNs);
   }
 

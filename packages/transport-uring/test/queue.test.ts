@@ -24,7 +24,7 @@ describe('the asynchronous ring on NOPs (same slots, batching and completion pat
   it('refuses a NOP when every slot is owned by the kernel, and recovers when they come back', async () => {
     const q = new NopQueue(8);
     try {
-      // The first NOP on an idle ring is sent and reaped at once; the rest wait for the turn's flush.
+      // Every NOP waits for the flush at the end of this synchronous run: all 8 slots are taken.
       const first: Promise<number>[] = [];
       while (q.freeSlots > 0 && first.length < 100) first.push(q.nop());
       expect(first.length).toBeGreaterThanOrEqual(8);
@@ -48,7 +48,7 @@ describe('the asynchronous ring on NOPs (same slots, batching and completion pat
       setTimeout(() => {
         atTimer = done;
       }, 0);
-      // One NOP at a time: each completes during its own io_uring_enter and is reaped inline.
+      // One NOP at a time: each completes during its own flush's io_uring_enter and is reaped inline.
       while (done < 2000) {
         await q.nop();
         done++;
