@@ -370,11 +370,11 @@ export class Device implements AsyncDisposable {
    * the largest allocation of a read.
    */
   #run(spec: CdbSpec, options: ExecuteOptions = {}): Promise<ScsiResult> {
-    return this.#runFor<ScsiResult>(spec, options, undefined);
+    return this.#runFor<ScsiResult>(spec, options, RESULT);
   }
 
-  /** `#run`, resolving with `value` instead of the result when one is given (read's view). */
-  #runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | undefined): Promise<T> {
+  /** `#run`, resolving with `value` instead of the result (read's view, write's undefined). */
+  #runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | typeof RESULT): Promise<T> {
     this.#stats.commands++;
     const klass = classifyCommand(spec.cdb);
     let cmd: ScsiCommand;
@@ -408,7 +408,7 @@ export class Device implements AsyncDisposable {
     cmd: ScsiCommand,
     klass: CommandClass,
     options: ExecuteOptions,
-    value: T | undefined,
+    value: T | typeof RESULT,
   ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const message = this.#startMessage(spec, attempt);
@@ -421,8 +421,8 @@ export class Device implements AsyncDisposable {
       const error = this.#errorOf(spec.name, result);
       if (error === undefined) {
         this.#succeeded(spec, cmd, result, message);
-        // T is ScsiResult when no value is given (`#run`).
-        return value === undefined ? (result as T) : value;
+        // T is ScsiResult when the value is RESULT (`#run`).
+        return value === RESULT ? (result as T) : value;
       }
       const delayMs = this.#retryDelayOrFail(spec, error, attempt, klass, options, message);
       try {
@@ -1153,23 +1153,53 @@ export class Device implements AsyncDisposable {
    * Writes `blocks` logical blocks at `lba` from `data` (exactly blocks × blockLength bytes), split
    * like `read`. Needs `{ write: true }`.
    */
-  async write(
+  write(lba: bigint | number, blocks: number, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    const warm = this.#ioInfoWarm();
+    if (warm === undefined || wantsDpoFua(options) || !(blocks <= warm.maxBlocks)) {
+      return this.#writeAny(lba, blocks, data, options);
+    }
+    // One command on warm caches, like `read`: no async function of its own.
+    try {
+      const start = ioLba(lba);
+      checkBlocks(blocks);
+      this.#guardWrite('WRITE');
+      this.#checkRange('WRITE', start, blocks);
+      const total = blocks * warm.blockLength;
+      checkWriteData(data, blocks, warm.blockLength);
+      const spec = rwSpec(
+        'write',
+        this.#rwSize(start, blocks, false),
+        start,
+        blocks,
+        warm.blockLength,
+        false,
+        false,
+      );
+      const lease = options.fixedBuffer;
+      if (lease !== undefined) {
+        this.#checkFixed(lease, blocks, warm.maxBlocks, total, false);
+        if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset)
+          lease.buffer.set(data);
+        return this.#runFor(spec, withFixedBuffer(options, lease), undefined);
+      }
+      return this.#runFor(spec, withBuffer(options, 'data', data), undefined);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #writeAny(
     lba: bigint | number,
     blocks: number,
     data: Uint8Array,
-    options: WriteOptions = {},
+    options: WriteOptions,
   ): Promise<void> {
     const start = ioLba(lba);
     checkBlocks(blocks);
     this.#guardWrite('WRITE');
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('WRITE', start, blocks);
-    if (!(data instanceof Uint8Array) || data.length !== blocks * blockLength) {
-      throw new InvalidArgumentError(
-        'data',
-        `Expected \`data\` to be ${blocks * blockLength} bytes (${blocks} × ${blockLength}), got ${data instanceof Uint8Array ? data.length : typeof data}`,
-      );
-    }
+    checkWriteData(data, blocks, blockLength);
     const { dpo, fua, flushAfter } = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
     if (options.fixedBuffer !== undefined) {
       const lease = options.fixedBuffer;
@@ -1589,6 +1619,18 @@ function checkBlocks(blocks: number, min = 1): void {
     );
   }
 }
+
+function checkWriteData(data: Uint8Array, blocks: number, blockLength: number): void {
+  if (!(data instanceof Uint8Array) || data.length !== blocks * blockLength) {
+    throw new InvalidArgumentError(
+      'data',
+      `Expected \`data\` to be ${blocks * blockLength} bytes (${blocks} × ${blockLength}), got ${data instanceof Uint8Array ? data.length : typeof data}`,
+    );
+  }
+}
+
+/** What `#runFor` is given to resolve with the transport's result rather than a value of its own. */
+const RESULT: unique symbol = Symbol('result');
 
 const NO_DPO_FUA = { dpo: false, fua: false, flushAfter: false } as const;
 
