@@ -31,8 +31,6 @@ void FreeAligned(napi_env, void* data, void*) { std::free(data); }
 Napi::Function QueueWrap::Define(Napi::Env env) {
   return DefineClass(env, "Queue",
                      {
-                         InstanceMethod<&QueueWrap::SubmitCmd>("submitCmd"),
-                         InstanceMethod<&QueueWrap::SubmitNop>("submitNop"),
                          InstanceMethod<&QueueWrap::Flush>("flush"),
                          InstanceMethod<&QueueWrap::Close>("close"),
                          InstanceMethod<&QueueWrap::RegisterBuffers>("registerBuffers"),
@@ -43,13 +41,14 @@ Napi::Function QueueWrap::Define(Napi::Env env) {
                      });
 }
 
-// new Queue(entries, cdbArea, senseArea, completionArea, onComplete)
+// new Queue(entries, cdbArea, senseArea, completionArea, onComplete, stageArea, dataRefs)
 QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWrap>(info) {
   Napi::Env env = info.Env();
   env_ = env;
   if (!info.IsConstructCall()) throw Napi::TypeError::New(env, "Queue must be called with new");
-  if (info.Length() < 5 || !info[0].IsNumber() || !info[4].IsFunction()) {
-    throw Napi::TypeError::New(env, "new Queue(entries, cdbArea, senseArea, completionArea, onComplete)");
+  if (info.Length() < 7 || !info[0].IsNumber() || !info[4].IsFunction()) {
+    throw Napi::TypeError::New(
+        env, "new Queue(entries, cdbArea, senseArea, completionArea, onComplete, stageArea, dataRefs)");
   }
   const uint32_t entries = ExactU32(env, info[0], "entries");
   if (entries == 0 || entries > 4096 || (entries & (entries - 1)) != 0) {
@@ -66,19 +65,17 @@ QueueWrap::QueueWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<QueueWra
   sense_area_ref_ = Napi::Persistent(info[2]);
   completion_area_ref_ = Napi::Persistent(info[3]);
   on_complete_ = Napi::Persistent(info[4].As<Napi::Function>());
-  if (info.Length() >= 7 && !info[5].IsUndefined()) {
-    if (!info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-      throw Napi::TypeError::New(env, "stageArea must be an Int32Array");
-    }
-    auto st = info[5].As<Napi::Int32Array>();
-    if (st.ElementLength() < size_t{entries} * kStageWords) throw Napi::RangeError::New(env, "stageArea is too small");
-    if (!info[6].IsArray()) throw Napi::TypeError::New(env, "dataRefs must be an Array");
-    stage_ = st.Data();
-    stage_area_ref_ = Napi::Persistent(info[5]);
-    data_refs_ref_ = Napi::Persistent(info[6]);
-    staged_data_.resize(entries);
-    staged_seen_.resize(entries);
+  if (!info[5].IsTypedArray() || info[5].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    throw Napi::TypeError::New(env, "stageArea must be an Int32Array");
   }
+  auto st = info[5].As<Napi::Int32Array>();
+  if (st.ElementLength() < size_t{entries} * kStageWords) throw Napi::RangeError::New(env, "stageArea is too small");
+  if (!info[6].IsArray()) throw Napi::TypeError::New(env, "dataRefs must be an Array");
+  stage_ = st.Data();
+  stage_area_ref_ = Napi::Persistent(info[5]);
+  data_refs_ref_ = Napi::Persistent(info[6]);
+  staged_data_.resize(entries);
+  staged_seen_.resize(entries);
 
   const unsigned required = IORING_SETUP_SQE128 | IORING_SETUP_CQE32;
   // No COOP_TASKRUN/DEFER_TASKRUN: their task work does not wake a thread asleep in epoll_wait, so
@@ -157,41 +154,6 @@ io_uring_sqe* QueueWrap::NextSqe(Napi::Env env, uint32_t slot) {
   return sqe;
 }
 
-// submitCmd(slot, fd, cdbLen, direction, data | null, dataLen, senseLen, timeoutMs, bufIndex) -> 0 | -errno
-Napi::Value QueueWrap::SubmitCmd(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 9) throw Napi::TypeError::New(env, "submitCmd takes 9 arguments");
-  for (size_t i : {0, 1, 2, 3, 5, 6, 7, 8}) {
-    if (!info[i].IsNumber()) throw Napi::TypeError::New(env, "submitCmd: numeric argument expected");
-  }
-  const uint32_t slot = ExactU32(env, info[0], "slot");
-  const int fd = info[1].As<Napi::Number>().Int32Value();
-  const uint32_t cdb_len = ExactU32(env, info[2], "cdbLen");
-  const int dir = info[3].As<Napi::Number>().Int32Value();
-  const double data_len_d = info[5].As<Napi::Number>().DoubleValue();
-  const uint32_t sense_len = ExactU32(env, info[6], "senseLen");
-  const uint32_t timeout_ms = info[7].As<Napi::Number>().Uint32Value();
-  const int32_t buf_index = info[8].As<Napi::Number>().Int32Value();
-  CheckCmd(env, cdb_len, dir, sense_len, buf_index);
-  uint8_t* data = nullptr;
-  uint32_t data_len = 0;
-  if (dir != 0) {
-    if (!info[4].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
-    auto d = info[4].As<Napi::Uint8Array>();
-    if (!(data_len_d >= 1 && data_len_d <= static_cast<double>(d.ByteLength()) && data_len_d <= UINT32_MAX)) {
-      throw Napi::RangeError::New(env, "dataLen must be within the data buffer");
-    }
-    data = d.Data();
-    data_len = static_cast<uint32_t>(data_len_d);
-  }
-  io_uring_sqe* sqe = NextSqe(env, slot);
-  if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
-  PrepCmd(sqe, slot, fd, cdb_len, dir, data, data_len, sense_len, timeout_ms, buf_index);
-  if (dir != 0) slots_[slot].data = Napi::Persistent(info[4]);
-  UpdateRef();
-  return Napi::Number::New(env, 0);
-}
-
 void QueueWrap::CheckCmd(Napi::Env env, uint32_t cdb_len, int dir, uint32_t sense_len, int32_t buf_index) const {
   if (cdb_len < 1 || cdb_len > kCdbStride) throw Napi::RangeError::New(env, "cdbLen must be 1..32");
   if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0, 1 or 2");
@@ -235,7 +197,7 @@ void QueueWrap::Claim(uint32_t slot) {
 }
 
 void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
-  if (stage_ == nullptr || count > entries_) throw Napi::RangeError::New(env, "staged count out of range");
+  if (count > entries_) throw Napi::RangeError::New(env, "staged count out of range");
   napi_value refs = data_refs_ref_.Value();
   uint32_t i = 0;
   // Pass 1: every check, no side effect but the duplicate-slot marks (cleared on every exit).
@@ -298,20 +260,6 @@ void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
               static_cast<uint32_t>(r[6]), static_cast<uint32_t>(r[7]), r[8]);
     }
   }
-}
-
-// submitNop(slot) -> 0 | -errno: the same path without a device, to measure JS + native overhead.
-Napi::Value QueueWrap::SubmitNop(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) throw Napi::TypeError::New(env, "submitNop(slot)");
-  const uint32_t slot = ExactU32(env, info[0], "slot");
-  io_uring_sqe* sqe = NextSqe(env, slot);
-  if (sqe == nullptr) return Napi::Number::New(env, -EBUSY);
-  sqe->opcode = IORING_OP_NOP;
-  sqe->user_data = slot;
-  Claim(slot);
-  UpdateRef();
-  return Napi::Number::New(env, 0);
 }
 
 namespace {
@@ -417,7 +365,6 @@ uint32_t QueueWrap::Drain() {
       // Dropped before JS hears of it: the callback may reuse the slot at once.
       slots_[slot].busy = false;
       slots_[slot].sent_ns = 0;
-      slots_[slot].data.Reset();
       inflight_--;
       n++;
     }
@@ -549,14 +496,12 @@ void QueueWrap::Teardown(bool) {
   }
   if (open_) {
     if (inflight_ > 0) {
-      // The kernel still owns these commands (bsg uring_cmds cannot be cancelled): their data and
-      // the shared CDB/sense areas must outlive us, so their references are deliberately leaked.
-      for (auto& s : slots_) {
-        if (s.busy) s.data.SuppressDestruct();
-      }
+      // The kernel still owns these commands (bsg uring_cmds cannot be cancelled): their data (held
+      // at its slot of dataRefs) and the shared CDB/sense areas must outlive us, so these
+      // references are deliberately leaked.
       cdb_area_ref_.SuppressDestruct();
       sense_area_ref_.SuppressDestruct();
-      if (!data_refs_ref_.IsEmpty()) data_refs_ref_.SuppressDestruct();
+      data_refs_ref_.SuppressDestruct();
     }
     if (buffers_registered_) io_uring_unregister_buffers(&ring_);
     io_uring_queue_exit(&ring_);

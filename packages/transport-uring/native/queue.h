@@ -43,11 +43,8 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   struct Slot {
     bool busy = false;
     uint64_t sent_ns = 0;  // when io_uring_enter took it (one clock read per flush)
-    Napi::Reference<Napi::Value> data;  // the data buffer the kernel may write/read, until the CQE
   };
 
-  Napi::Value SubmitCmd(const Napi::CallbackInfo& info);
-  Napi::Value SubmitNop(const Napi::CallbackInfo& info);
   Napi::Value Flush(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value RegisterBuffers(const Napi::CallbackInfo& info);
@@ -58,7 +55,7 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
 
   void RequireOpen(Napi::Env env) const;
   io_uring_sqe* NextSqe(Napi::Env env, uint32_t slot);
-  // Range checks shared by submitCmd and the stage area; throws RangeError.
+  // Range checks of one staged command; throws RangeError.
   void CheckCmd(Napi::Env env, uint32_t cdb_len, int dir, uint32_t sense_len, int32_t buf_index) const;
   // Fills a zeroed SQE with one BSG uring_cmd and marks its slot owned by the kernel.
   void PrepCmd(io_uring_sqe* sqe, uint32_t slot, int fd, uint32_t cdb_len, int dir, uint8_t* data,
@@ -100,8 +97,8 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   uint8_t* cdb_area_ = nullptr;
   uint8_t* sense_area_ = nullptr;
   CompletionRecord* completions_ = nullptr;
-  // Optional (constructor arguments 6 and 7): the stage area, and the JS array in which JS keeps
-  // each staged command's data buffer at its slot until the completion has been delivered.
+  // The stage area (JS writes submissions there, see kStageWords), and the JS array in which JS
+  // keeps each staged command's data buffer at its slot until the completion has been delivered.
   Napi::Reference<Napi::Value> stage_area_ref_, data_refs_ref_;
   int32_t* stage_ = nullptr;
   std::vector<uint8_t*> staged_data_;

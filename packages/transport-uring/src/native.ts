@@ -23,25 +23,12 @@ export interface NativeRing {
 
 /**
  * The asynchronous engine (native/queue.cc): one per JS thread. JS writes CDBs into `cdbArea`
- * (32 bytes per slot), the kernel writes sense into `senseArea` (256 bytes per slot), and each
- * wake-up writes completion records (slot, res, info lo, info hi as uint32) into `completionArea`
- * and calls `onComplete(count)` once per batch.
+ * (32 bytes per slot) and submissions into `stageArea` (STAGE_WORDS int32 per command, the data
+ * buffer at its slot of `dataRefs`); the kernel writes sense into `senseArea` (256 bytes per slot),
+ * and each wake-up writes completion records into `completionArea` and calls `onComplete(count)`
+ * once per batch.
  */
 export interface NativeQueue {
-  /** Writes one IORING_OP_URING_CMD SQE for `slot`; sent at the next `flush()`. 0 or -errno. */
-  submitCmd(
-    slot: number,
-    fd: number,
-    cdbLength: number,
-    direction: 0 | 1 | 2,
-    data: Uint8Array | null,
-    dataLength: number,
-    senseLength: number,
-    timeoutMs: number,
-    bufIndex: number,
-  ): number;
-  /** Writes one IORING_OP_NOP SQE for `slot`. 0 or -errno. */
-  submitNop(slot: number): number;
   /**
    * Writes `staged` records of the stage area as SQEs (all checked first: a bad one throws with
    * nothing written), then io_uring_enter for everything in the SQ: SQEs sent, or -errno. With
@@ -66,8 +53,8 @@ export interface NativeAddon {
     senseArea: Uint8Array,
     completionArea: Uint8Array,
     onComplete: (count: number) => void,
-    stageArea?: Int32Array,
-    dataRefs?: Array<Uint8Array | null>,
+    stageArea: Int32Array,
+    dataRefs: Array<Uint8Array | null>,
   ) => NativeQueue;
   /** Zeroed, page-aligned native memory (freed when the ArrayBuffer is collected). */
   allocateAligned(size: number): ArrayBuffer;

@@ -44,15 +44,40 @@ const JUNK: readonly unknown[] = [
   new ArrayBuffer(64),
 ];
 
-function newQueue(entries = 8): NativeQueue {
-  const { Queue } = loadNative();
-  return new Queue(
+/** A native queue with its stage area and data array, as ThreadQueue builds one. */
+function newQueue(entries = 8): {
+  q: NativeQueue;
+  stage: Int32Array;
+  refs: Array<Uint8Array | null>;
+  /** Writes stage record `i` (missing words are 0). */
+  record: (i: number, words: readonly number[]) => void;
+} {
+  const { Queue, RECORD_WORDS, STAGE_WORDS } = loadNative();
+  const stage = new Int32Array(entries * STAGE_WORDS);
+  const refs: Array<Uint8Array | null> = new Array(entries).fill(null);
+  const q = new Queue(
     entries,
     new Uint8Array(entries * 32),
     new Uint8Array(entries * 256),
-    new Uint8Array(entries * loadNative().RECORD_WORDS * 4),
+    new Uint8Array(entries * RECORD_WORDS * 4),
     noop,
+    stage,
+    refs,
   );
+  const record = (i: number, words: readonly number[]) => {
+    stage.fill(0, i * STAGE_WORDS, (i + 1) * STAGE_WORDS);
+    stage.set(words, i * STAGE_WORDS);
+  };
+  return { q, stage, refs, record };
+}
+
+/** A staged URING_CMD record: slot, op 1, fd, cdbLen, direction, dataLen, senseLen, timeout, bufIndex. */
+function cmdRecord(
+  slot: number,
+  o: Partial<Record<'fd' | 'cdbLen' | 'dir' | 'dataLen' | 'sense' | 'buf', number>> = {},
+): number[] {
+  // fd -1: should a case slip through, the kernel fails it (EBADF) instead of touching stdin.
+  return [slot, 1, o.fd ?? -1, o.cdbLen ?? 6, o.dir ?? 0, o.dataLen ?? 0, o.sense ?? 96, 1000, o.buf ?? -1];
 }
 
 describe('Ring (synchronous) abuse', () => {
@@ -88,7 +113,7 @@ describe('Ring (synchronous) abuse', () => {
     }
     for (const method of ['nops', 'uringCmd', 'close'] as const) {
       const m = Ring.prototype[method] as unknown as Loose;
-      for (const receiver of [{}, null, undefined, 1, newQueue()]) {
+      for (const receiver of [{}, null, undefined, 1, newQueue().q]) {
         throwsJs(() => m.call(receiver, 1, 1), `Ring.prototype.${method} on ${String(receiver)}`);
       }
     }
@@ -104,71 +129,50 @@ describe('Queue (asynchronous engine) abuse', () => {
   it('the constructor refuses wrong types, short or misaligned areas and a missing callback', () => {
     const { Queue } = loadNative();
     const Q = Queue as unknown as new (...a: unknown[]) => unknown;
-    const ok = [8, new Uint8Array(256), new Uint8Array(2048), new Uint8Array(128), noop] as const;
+    const stageWords = loadNative().STAGE_WORDS;
+    const ok = [
+      8,
+      new Uint8Array(256),
+      new Uint8Array(2048),
+      new Uint8Array(192),
+      noop,
+      new Int32Array(8 * stageWords),
+      [],
+    ] as const;
     throwsJs(() => new Q(), 'no arguments');
+    throwsJs(() => new Q(...ok.slice(0, 5)), 'without the stage area');
+    throwsJs(() => new Q(...ok.slice(0, 6)), 'without the data array');
     for (let i = 0; i < ok.length; i++) {
       for (const v of JUNK) {
         // Any typed array of enough bytes is accepted as raw memory, any function as the callback.
-        if (ArrayBuffer.isView(v) && v.byteLength >= ([0, 256, 2048, 128][i] ?? Infinity)) continue;
+        if (i < 4 && ArrayBuffer.isView(v) && v.byteLength >= ([0, 256, 2048, 192][i] ?? Infinity)) continue;
         if (i === 4 && typeof v === 'function') continue;
+        if (i === 6 && Array.isArray(v)) continue;
         const args: unknown[] = [...ok];
         args[i] = v;
         throwsJs(() => new Q(...args), `argument ${i} = ${String(v)}`);
       }
     }
-    const misaligned = new Uint8Array(129).subarray(1);
-    throwsJs(() => new Q(8, ok[1], ok[2], misaligned, noop), 'misaligned completions');
+    const misaligned = new Uint8Array(193).subarray(1);
+    throwsJs(() => new Q(8, ok[1], ok[2], misaligned, noop, ok[5], ok[6]), 'misaligned completions');
     throwsJs(() => (Queue as unknown as Loose)(...ok), 'called without new');
   });
 
-  it('submitNop/submitCmd/flush/registerBuffers refuse wrong arguments and receivers', () => {
+  it('flush/registerBuffers refuse wrong arguments and receivers', () => {
     const { Queue } = loadNative();
-    const q = newQueue();
+    const { q, record } = newQueue();
     try {
-      const submitNop = q.submitNop as unknown as Loose;
-      const submitCmd = q.submitCmd as unknown as Loose;
+      const flush = q.flush as unknown as Loose;
       const registerBuffers = q.registerBuffers as unknown as Loose;
-      throwsJs(() => submitNop.call(q), 'submitNop()');
-      for (const v of [...JUNK.filter((x) => typeof x !== 'number'), 8, 2 ** 32 + 1, 1.5, -1]) {
-        throwsJs(() => submitNop.call(q, v), `submitNop(${String(v)})`);
+      for (const v of [
+        ...JUNK.filter((x) => x !== undefined && typeof x !== 'number'),
+        9,
+        2 ** 32 + 1,
+        1.5,
+        -1,
+      ]) {
+        throwsJs(() => flush.call(q, false, v), `flush(false, ${String(v)})`);
       }
-      // fd -1: should a case slip through, the kernel fails it (EBADF) instead of touching stdin.
-      const good: unknown[] = [0, -1, 6, 1, new Uint8Array(512), 512, 96, 1000, -1];
-      throwsJs(() => submitCmd.call(q), 'submitCmd()');
-      throwsJs(() => submitCmd.call(q, ...good.slice(0, 8)), 'submitCmd with 8 arguments');
-      for (let i = 0; i < good.length; i++) {
-        for (const v of JUNK) {
-          if (i === 4 && v === null) continue; // null data is checked with the direction below
-          // Data is raw memory: any typed array holding dataLen bytes will do.
-          if (i === 4 && ArrayBuffer.isView(v) && v.byteLength >= 512) continue;
-          if (typeof v === 'number' && i !== 8 && i !== 5) continue;
-          if (i === 8 && v === -1) continue; // -1: no registered buffer, the valid default
-          const args = [...good];
-          args[i] = v;
-          throwsJs(() => submitCmd.call(q, ...args), `submitCmd argument ${i} = ${String(v)}`);
-        }
-      }
-      const cmd = (patch: Record<number, unknown>) => {
-        const args = [...good];
-        for (const [i, v] of Object.entries(patch)) args[Number(i)] = v;
-        return () => submitCmd.call(q, ...args);
-      };
-      throwsJs(cmd({ 2: 0 }), 'cdbLen 0');
-      throwsJs(cmd({ 2: 33 }), 'cdbLen 33');
-      throwsJs(cmd({ 2: 2 ** 32 + 6 }), 'cdbLen wrapping to 6');
-      throwsJs(cmd({ 6: 2 ** 32 + 96 }), 'senseLen wrapping to 96');
-      throwsJs(cmd({ 3: 3 }), 'direction 3');
-      throwsJs(cmd({ 4: null }), 'data-in without a buffer');
-      throwsJs(cmd({ 5: 513 }), 'dataLen past the buffer');
-      throwsJs(cmd({ 5: 0 }), 'dataLen 0 with a data phase');
-      throwsJs(cmd({ 5: Number.POSITIVE_INFINITY }), 'dataLen Infinity');
-      throwsJs(cmd({ 6: 0 }), 'senseLen 0');
-      throwsJs(cmd({ 6: 253 }), 'senseLen 253');
-      throwsJs(cmd({ 0: 8 }), 'slot past the ring');
-      // No buffer registered yet: any index is wrong, and so is one beyond 16 bits.
-      throwsJs(cmd({ 8: 0 }), 'bufIndex without registered buffers');
-      throwsJs(cmd({ 8: 65536 }), 'bufIndex 65536');
-      throwsJs(cmd({ 8: -2 }), 'bufIndex -2');
       throwsJs(() => registerBuffers.call(q), 'registerBuffers()');
       throwsJs(() => registerBuffers.call(q, 'x', 4096), 'registerBuffers(junk)');
       throwsJs(() => registerBuffers.call(q, 0, 4096), 'zero buffers');
@@ -176,15 +180,15 @@ describe('Queue (asynchronous engine) abuse', () => {
       throwsJs(() => registerBuffers.call(q, 2000, 4096), 'too many buffers');
       throwsJs(() => registerBuffers.call(q, 1, 2 ** 30), 'a buffer above 64 MiB');
       throwsJs(() => registerBuffers.call(q, 2 ** 32 + 1, 4096), 'a count wrapping to 1');
-      for (const method of ['submitNop', 'submitCmd', 'flush', 'registerBuffers', 'close'] as const) {
+      for (const method of ['flush', 'registerBuffers', 'close'] as const) {
         const m = Queue.prototype[method] as unknown as Loose;
         for (const receiver of [{}, null, undefined, 'q', new (loadNative().Ring)(8)]) {
           throwsJs(() => m.call(receiver, 0), `Queue.prototype.${method} on ${String(receiver)}`);
         }
       }
       // After all that the queue still works.
-      expect(q.submitNop(0)).toBe(0);
-      expect(q.flush()).toBeGreaterThanOrEqual(0);
+      record(0, [0, 0]);
+      expect(q.flush(false, 1)).toBe(1);
     } finally {
       q.close(1000);
     }
@@ -210,10 +214,7 @@ describe('Queue (asynchronous engine) abuse', () => {
     throwsJs(() => new Q(entries, ...areas(), stage, {}), 'refs not an array');
     const q = new Q(entries, ...areas(), stage, refs);
     const record = (i: number, words: number[]) => stage.set(words, i * STAGE_WORDS);
-    const cmd = (
-      slot: number,
-      o: Partial<Record<'cdbLen' | 'dir' | 'dataLen' | 'sense' | 'buf', number>> = {},
-    ) => [slot, 1, 0, o.cdbLen ?? 6, o.dir ?? 0, o.dataLen ?? 0, o.sense ?? 96, 1000, o.buf ?? -1];
+    const cmd = cmdRecord;
     try {
       const bad: Array<[string, number[][]]> = [
         ['slot out of range', [[entries, 0]]],
@@ -231,7 +232,11 @@ describe('Queue (asynchronous engine) abuse', () => {
         ['direction 3', [cmd(0, { dir: 3 })]],
         ['sense 0', [cmd(0, { sense: 0 })]],
         ['sense 253', [cmd(0, { sense: 253 })]],
+        ['cdbLen -1', [cmd(0, { cdbLen: -1 })]],
+        ['sense -1', [cmd(0, { sense: -1 })]],
         ['bufIndex without registered buffers', [cmd(0, { buf: 0 })]],
+        ['bufIndex 65536', [cmd(0, { buf: 65536 })]],
+        ['bufIndex -2', [cmd(0, { buf: -2 })]],
         ['data-in without a buffer at its slot', [cmd(2, { dir: 1, dataLen: 8 })]],
         ['a good NOP, then a bad record', [[3, 0], cmd(4, { cdbLen: 40 })]],
       ];
@@ -243,6 +248,10 @@ describe('Queue (asynchronous engine) abuse', () => {
       refs[5] = new Uint8Array(4);
       record(0, cmd(5, { dir: 1, dataLen: 8 }));
       throwsJs(() => q.flush(false, 1), 'dataLen beyond the buffer');
+      record(0, cmd(5, { dir: 1, dataLen: 0 }));
+      throwsJs(() => q.flush(false, 1), 'dataLen 0 with a data phase');
+      record(0, cmd(5, { dir: 2, dataLen: -1 }));
+      throwsJs(() => q.flush(false, 1), 'dataLen -1');
       refs[5] = new Uint16Array(8) as unknown as Uint8Array;
       throwsJs(() => q.flush(false, 1), 'a Uint16Array at the slot');
       refs[5] = null;
@@ -252,36 +261,42 @@ describe('Queue (asynchronous engine) abuse', () => {
       record(1, [7, 0]);
       expect(q.flush(false, 2)).toBe(2);
       expect(q.inflight).toBe(2);
+      // A slot the kernel still owns cannot be staged again.
+      record(0, [6, 0]);
+      const busy = throwsJs(() => q.flush(false, 1), 'a busy slot');
+      expect(busy).toMatchObject({ code: 'ERR_SCSIKIT_SLOT_BUSY' });
     } finally {
       q.close(1000);
     }
   });
 
   it('registerBuffers twice is refused; indexes beyond the registered count are refused', () => {
-    const q = newQueue();
+    const { q, refs, record } = newQueue();
     try {
       const buffers = q.registerBuffers(2, 4096);
       expect(buffers).toHaveLength(2);
       const e = throwsJs(() => q.registerBuffers(2, 4096), 'second registerBuffers');
       expect(e).toMatchObject({ code: 'ERR_SCSIKIT_BUFFERS_REGISTERED' });
-      const data = new Uint8Array(buffers[0] as ArrayBuffer);
-      throwsJs(() => q.submitCmd(0, 0, 6, 1, data, 512, 96, 1000, 2), 'bufIndex 2 of 2');
+      refs[0] = new Uint8Array(buffers[0] as ArrayBuffer);
+      record(0, cmdRecord(0, { dir: 1, dataLen: 512, buf: 2 }));
+      throwsJs(() => q.flush(false, 1), 'bufIndex 2 of 2');
+      expect(q.inflight).toBe(0);
     } finally {
       q.close(1000);
     }
   });
 
   it('after close: every method throws, close again is a no-op, registered memory stays valid', () => {
-    const q = newQueue();
+    const { q, record } = newQueue();
     const [buffer] = q.registerBuffers(1, 4096);
+    record(0, [0, 0]);
     expect(q.close(1000)).toBe(0);
     expect(q.close(1000)).toBe(0);
     expect((q.close as unknown as Loose).call(q, 'soon')).toBe(0);
     expect(q.isOpen).toBe(false);
     for (const [label, call] of [
-      ['submitNop', () => q.submitNop(0)],
-      ['submitCmd', () => q.submitCmd(0, 0, 6, 0, null, 0, 96, 1000, -1)],
       ['flush', () => q.flush()],
+      ['flush with a staged NOP', () => q.flush(false, 1)],
       ['registerBuffers', () => q.registerBuffers(1, 4096)],
     ] as const) {
       expect(throwsJs(call, `${label} after close`).message).toMatch(/closed/);

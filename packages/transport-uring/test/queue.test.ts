@@ -174,28 +174,41 @@ describe('Queue misuse never crashes', () => {
     ThreadQueue.release(q, 100);
     expect(q.isOpen).toBe(false);
     expect(() => q.submitNop({ onCompletion() {} }, undefined)).toThrow(/closed/);
-    const { Queue } = loadNative();
-    const submitNop = Queue.prototype.submitNop as unknown as (this: unknown, slot: number) => number;
-    expect(() => submitNop.call({}, 0)).toThrow();
+    const { Queue, RECORD_WORDS, STAGE_WORDS } = loadNative();
+    const flush = Queue.prototype.flush as unknown as (this: unknown) => number;
+    expect(() => flush.call({})).toThrow();
     const noop = () => {};
     const small = new Uint8Array(8);
-    expect(() => new Queue(3, small, small, small, noop)).toThrow(RangeError);
-    expect(() => new Queue(8, small, small, small, noop)).toThrow(/too small/);
+    const stage = new Int32Array(8 * STAGE_WORDS);
+    const refs: Array<Uint8Array | null> = new Array(8).fill(null);
+    expect(() => new Queue(3, small, small, small, noop, stage, refs)).toThrow(RangeError);
+    expect(() => new Queue(8, small, small, small, noop, stage, refs)).toThrow(/too small/);
     const live = new Queue(
       8,
       new Uint8Array(256),
       new Uint8Array(2048),
-      new Uint8Array(8 * loadNative().RECORD_WORDS * 4),
+      new Uint8Array(8 * RECORD_WORDS * 4),
       noop,
+      stage,
+      refs,
     );
+    const stageOne = (words: number[]) => {
+      stage.fill(0, 0, STAGE_WORDS);
+      stage.set(words);
+    };
     try {
-      expect(() => live.submitNop(8)).toThrow(RangeError);
-      const submitCmd = live.submitCmd as unknown as (...a: unknown[]) => number;
-      expect(() => submitCmd.call(live, 0, 0, 6, 1, null, 10, 96, 1000, -1)).toThrow(TypeError);
-      expect(() => submitCmd.call(live, 0, 0, 6, 1, new Uint8Array(4), 10, 96, 1000, -1)).toThrow(/dataLen/);
-      expect(() => submitCmd.call(live, 0, 0, 40, 0, null, 0, 96, 1000, -1)).toThrow(/cdbLen/);
-      expect(live.submitNop(0)).toBe(0);
-      expect(() => live.submitNop(0)).toThrow(expect.objectContaining({ code: 'ERR_SCSIKIT_SLOT_BUSY' }));
+      stageOne([8, 0]);
+      expect(() => live.flush(false, 1)).toThrow(RangeError);
+      stageOne([0, 1, -1, 6, 1, 10, 96, 1000, -1]);
+      expect(() => live.flush(false, 1)).toThrow(TypeError);
+      refs[0] = new Uint8Array(4);
+      expect(() => live.flush(false, 1)).toThrow(/dataLen/);
+      refs[0] = null;
+      stageOne([0, 1, -1, 40, 0, 0, 96, 1000, -1]);
+      expect(() => live.flush(false, 1)).toThrow(/cdbLen/);
+      stageOne([0, 0]);
+      expect(live.flush(false, 1)).toBe(1);
+      expect(() => live.flush(false, 1)).toThrow(expect.objectContaining({ code: 'ERR_SCSIKIT_SLOT_BUSY' }));
     } finally {
       expect(live.close(1000)).toBe(0);
     }
