@@ -105,8 +105,10 @@ if [ -n "$lab_only" ]; then
     cols=$(tput cols 2>/dev/null || echo 100)
   fi
   # --no-expose-wasm in the guest: tsx's WebAssembly lexer crashes node under TCG (scripts/soak.sh).
+  # --expose-gc and the pinned young generation: the RSS check reads memory as the soak does (see
+  # scripts/soak.sh); left to itself V8 grows its young generation in steps, which reads as growth.
   SCSIKIT_BENCH_TTY=$tty COLUMNS=$cols node --import tsx lab/src/cli.ts run --profile default --timeout 1500 -- \
-    node --no-expose-wasm --import tsx bench/src/cli.ts --only "$lab_only" "${with_host[@]+"${with_host[@]}"}" \
+    node --no-expose-wasm --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 --import tsx bench/src/cli.ts --only "$lab_only" "${with_host[@]+"${with_host[@]}"}" \
     "${pass[@]+"${pass[@]}"}" || rc=$?
 fi
 exit "$rc"

@@ -26,6 +26,15 @@ export interface DriveOptions {
 }
 
 /**
+ * RSS for the memory checks, after a full collection when the process runs with --expose-gc (as the
+ * lab part does, like the soak): garbage not yet collected is not growth.
+ */
+function rssSample(at: number): RssSample {
+  (globalThis as { gc?: () => void }).gc?.();
+  return { at, rssBytes: process.memoryUsage.rss() };
+}
+
+/**
  * Keeps `qd` commands in flight: `qd` loops, each awaiting its own command before issuing the next,
  * the way an application using promises does. Latency is what the caller sees, call to settle.
  */
@@ -50,7 +59,7 @@ export async function driveQueue(
       rec.add((performance.now() - t0) * 1e6);
       done++;
       if (rssEvery > 0 && done % rssEvery === 0) {
-        o.onRss?.({ at: done, rssBytes: process.memoryUsage.rss() });
+        o.onRss?.(rssSample(done));
         o.onProgress?.(done);
       }
     }
@@ -85,7 +94,7 @@ export async function driveBatches(
     const before = done;
     done += batch;
     if (rssEvery > 0 && Math.floor(done / rssEvery) !== Math.floor(before / rssEvery)) {
-      o.onRss?.({ at: done, rssBytes: process.memoryUsage.rss() });
+      o.onRss?.(rssSample(done));
       o.onProgress?.(done);
     }
   }
