@@ -1052,6 +1052,18 @@ export class Device implements AsyncDisposable {
     return this.#ioLimits(cap.blockLength);
   }
 
+  /** One READ/WRITE command of the size `#rwSize` picks. */
+  #rwSpec(
+    kind: 'read' | 'write',
+    lba: bigint | number,
+    blocks: number,
+    blockLength: number,
+    bits: DpoFua,
+  ): CdbSpec {
+    const size = this.#rwSize(lba, blocks, kind === 'read');
+    return rwSpec(kind, size, lba, blocks, blockLength, bits.dpo, bits.fua);
+  }
+
   /** The smallest READ/WRITE CDB that carries `lba`/`blocks`, unless the device says it lacks it. */
   #rwSize(lba: bigint | number, blocks: number, read: boolean): 10 | 16 {
     // A bigint LBA here is at least 2^53 (ioLba): never READ(10).
@@ -1078,15 +1090,7 @@ export class Device implements AsyncDisposable {
       checkBlocks(blocks);
       this.#checkRange('READ', start, blocks);
       const total = blocks * warm.blockLength;
-      const spec = rwSpec(
-        'read',
-        this.#rwSize(start, blocks, true),
-        start,
-        blocks,
-        warm.blockLength,
-        false,
-        false,
-      );
+      const spec = this.#rwSpec('read', start, blocks, warm.blockLength, NO_DPO_FUA);
       const lease = options.fixedBuffer;
       if (lease !== undefined) {
         this.#checkFixed(lease, blocks, warm.maxBlocks, total, options.into !== undefined);
@@ -1111,11 +1115,11 @@ export class Device implements AsyncDisposable {
     checkBlocks(blocks);
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('READ', start, blocks);
-    const { dpo, fua } = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
+    const bits = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
     const total = blocks * blockLength;
     if (options.fixedBuffer !== undefined) {
       this.#checkFixed(options.fixedBuffer, blocks, maxBlocks, total, options.into !== undefined);
-      const spec = rwSpec('read', this.#rwSize(start, blocks, true), start, blocks, blockLength, dpo, fua);
+      const spec = this.#rwSpec('read', start, blocks, blockLength, bits);
       await this.#run(spec, { ...commandOnly(options), fixedBuffer: options.fixedBuffer });
       return options.fixedBuffer.buffer.subarray(0, total);
     }
@@ -1128,7 +1132,7 @@ export class Device implements AsyncDisposable {
     }
     if (blocks <= maxBlocks) {
       // One command: no job list, no settle-all round.
-      const spec = rwSpec('read', this.#rwSize(start, blocks, true), start, blocks, blockLength, dpo, fua);
+      const spec = this.#rwSpec('read', start, blocks, blockLength, bits);
       const view = into.length === total ? into : into.subarray(0, total);
       await this.#run(spec, withBuffer(options, 'into', view));
       return view;
@@ -1137,7 +1141,7 @@ export class Device implements AsyncDisposable {
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
       const at = lbaPlus(start, done);
-      const spec = rwSpec('read', this.#rwSize(at, n, true), at, n, blockLength, dpo, fua);
+      const spec = this.#rwSpec('read', at, n, blockLength, bits);
       jobs.push(
         this.#run(
           spec,
@@ -1166,15 +1170,7 @@ export class Device implements AsyncDisposable {
       this.#checkRange('WRITE', start, blocks);
       const total = blocks * warm.blockLength;
       checkWriteData(data, blocks, warm.blockLength);
-      const spec = rwSpec(
-        'write',
-        this.#rwSize(start, blocks, false),
-        start,
-        blocks,
-        warm.blockLength,
-        false,
-        false,
-      );
+      const spec = this.#rwSpec('write', start, blocks, warm.blockLength, NO_DPO_FUA);
       const lease = options.fixedBuffer;
       if (lease !== undefined) {
         this.#checkFixed(lease, blocks, warm.maxBlocks, total, false);
@@ -1200,23 +1196,23 @@ export class Device implements AsyncDisposable {
     const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('WRITE', start, blocks);
     checkWriteData(data, blocks, blockLength);
-    const { dpo, fua, flushAfter } = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
+    const bits = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
     if (options.fixedBuffer !== undefined) {
       const lease = options.fixedBuffer;
       this.#checkFixed(lease, blocks, maxBlocks, data.length, false);
       if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset) {
         lease.buffer.set(data);
       }
-      const spec = rwSpec('write', this.#rwSize(start, blocks, false), start, blocks, blockLength, dpo, fua);
+      const spec = this.#rwSpec('write', start, blocks, blockLength, bits);
       await this.#run(spec, { ...commandOnly(options), fixedBuffer: lease });
-      if (flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+      if (bits.flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
       return;
     }
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
       const n = Math.min(maxBlocks, blocks - done);
       const at = lbaPlus(start, done);
-      const spec = rwSpec('write', this.#rwSize(at, n, false), at, n, blockLength, dpo, fua);
+      const spec = this.#rwSpec('write', at, n, blockLength, bits);
       jobs.push(
         this.#run(
           spec,
@@ -1225,7 +1221,7 @@ export class Device implements AsyncDisposable {
       );
     }
     await settleAll(jobs);
-    if (flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+    if (bits.flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
   }
 
   /**
@@ -1234,9 +1230,7 @@ export class Device implements AsyncDisposable {
    * becomes a SYNCHRONIZE CACHE of the range when the write cache is on (when it is off, every
    * write is already durable). Read FUA has no substitute and is dropped.
    */
-  async #dpoFua(
-    options: ReadOptions | WriteOptions,
-  ): Promise<{ readonly dpo: boolean; readonly fua: boolean; readonly flushAfter: boolean }> {
+  async #dpoFua(options: ReadOptions | WriteOptions): Promise<DpoFua> {
     if (!wantsDpoFua(options)) return NO_DPO_FUA;
     const wantDpo = options.dpo === true;
     const wantFua = options.fua === true;
@@ -1632,7 +1626,14 @@ function checkWriteData(data: Uint8Array, blocks: number, blockLength: number): 
 /** What `#runFor` is given to resolve with the transport's result rather than a value of its own. */
 const RESULT: unique symbol = Symbol('result');
 
-const NO_DPO_FUA = { dpo: false, fua: false, flushAfter: false } as const;
+/** The DPO/FUA bits of a READ/WRITE, and whether a SYNCHRONIZE CACHE stands in for FUA. */
+interface DpoFua {
+  readonly dpo: boolean;
+  readonly fua: boolean;
+  readonly flushAfter: boolean;
+}
+
+const NO_DPO_FUA: DpoFua = { dpo: false, fua: false, flushAfter: false };
 
 function wantsDpoFua(options: ReadOptions | WriteOptions): boolean {
   return options.dpo === true || options.fua === true;
