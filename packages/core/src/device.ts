@@ -294,7 +294,7 @@ export class Device implements AsyncDisposable {
     | {
         readonly cap: Capacity;
         readonly limits: BlockLimitsVpd | null;
-        readonly value: { blockLength: number; maxBlocks: number };
+        readonly value: IoLimits;
       }
     | undefined;
   #supportMemo: { list: SupportedOpcodesAll; answers: Map<number, boolean> } | undefined;
@@ -1000,7 +1000,7 @@ export class Device implements AsyncDisposable {
 
   /** The device's caches for I/O sizing: capacity, block limits (if VPD B0h exists), opcodes. */
   /** The I/O sizing when every cache it needs is warm (no await on the hot path), else undefined. */
-  #ioInfoWarm(): { blockLength: number; maxBlocks: number } | undefined {
+  #ioInfoWarm(): IoLimits | undefined {
     const cap = this.#capacity;
     const limits = this.#blockLimits;
     if (cap === undefined || limits === undefined || this.#opcodes === undefined) return undefined;
@@ -1012,7 +1012,7 @@ export class Device implements AsyncDisposable {
     return value;
   }
 
-  #ioLimits(blockLength: number): { blockLength: number; maxBlocks: number } {
+  #ioLimits(blockLength: number): IoLimits {
     const byTransport = Math.floor(this.transport.capabilities.maxTransferBytes / blockLength);
     const byDevice = this.#blockLimits?.maximumTransferLength;
     const maxBlocks = Math.max(
@@ -1026,7 +1026,7 @@ export class Device implements AsyncDisposable {
     return { blockLength, maxBlocks };
   }
 
-  async #ioInfo(callerOptions?: CommandOptions): Promise<{ blockLength: number; maxBlocks: number }> {
+  async #ioInfo(callerOptions?: CommandOptions): Promise<IoLimits> {
     const warm = this.#ioInfoWarm();
     if (warm !== undefined) return warm;
     // The caller's `into`/`data` belong to its own command, never to these queries.
@@ -1081,47 +1081,43 @@ export class Device implements AsyncDisposable {
    */
   read(lba: bigint | number, blocks: number, options: ReadOptions = {}): Promise<Uint8Array> {
     const warm = this.#ioInfoWarm();
-    if (warm === undefined || wantsDpoFua(options) || !(blocks <= warm.maxBlocks)) {
-      return this.#readAny(lba, blocks, options);
-    }
-    // One command on warm caches, the common case: no async function of its own (see `#runFor`).
+    if (warm === undefined || wantsDpoFua(options)) return this.#readAfterQueries(lba, blocks, options);
+    // Warm caches, the common case: no async function of its own (see `#runFor`).
     try {
       const start = ioLba(lba);
       checkBlocks(blocks);
       this.#checkRange('READ', start, blocks);
-      const total = blocks * warm.blockLength;
-      const spec = this.#rwSpec('read', start, blocks, warm.blockLength, NO_DPO_FUA);
-      const lease = options.fixedBuffer;
-      if (lease !== undefined) {
-        this.#checkFixed(lease, blocks, warm.maxBlocks, total, options.into !== undefined);
-        return this.#runFor(spec, withFixedBuffer(options, lease), lease.buffer.subarray(0, total));
-      }
-      const into = options.into ?? new Uint8Array(total);
-      if (into.length < total) {
-        throw new InvalidArgumentError(
-          'into',
-          `Expected \`into\` to hold ${total} bytes, it has ${into.length}`,
-        );
-      }
-      const view = into.length === total ? into : into.subarray(0, total);
-      return this.#runFor(spec, withBuffer(options, 'into', view), view);
+      return this.#readChecked(start, blocks, warm, NO_DPO_FUA, options);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  async #readAny(lba: bigint | number, blocks: number, options: ReadOptions): Promise<Uint8Array> {
+  /** `read` when a cache is cold or DPO/FUA needs the caching mode page: the queries first. */
+  async #readAfterQueries(lba: bigint | number, blocks: number, options: ReadOptions): Promise<Uint8Array> {
     const start = ioLba(lba);
     checkBlocks(blocks);
-    const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
+    const io = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('READ', start, blocks);
     const bits = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
+    return this.#readChecked(start, blocks, io, bits, options);
+  }
+
+  /** The READ command(s) of a checked range; throws synchronously on a bad buffer. */
+  #readChecked(
+    start: bigint | number,
+    blocks: number,
+    io: IoLimits,
+    bits: DpoFua,
+    options: ReadOptions,
+  ): Promise<Uint8Array> {
+    const { blockLength, maxBlocks } = io;
     const total = blocks * blockLength;
-    if (options.fixedBuffer !== undefined) {
-      this.#checkFixed(options.fixedBuffer, blocks, maxBlocks, total, options.into !== undefined);
+    const lease = options.fixedBuffer;
+    if (lease !== undefined) {
+      this.#checkFixed(lease, blocks, maxBlocks, total, options.into !== undefined);
       const spec = this.#rwSpec('read', start, blocks, blockLength, bits);
-      await this.#run(spec, { ...commandOnly(options), fixedBuffer: options.fixedBuffer });
-      return options.fixedBuffer.buffer.subarray(0, total);
+      return this.#runFor(spec, withFixedBuffer(options, lease), lease.buffer.subarray(0, total));
     }
     const into = options.into ?? new Uint8Array(total);
     if (into.length < total) {
@@ -1134,8 +1130,7 @@ export class Device implements AsyncDisposable {
       // One command: no job list, no settle-all round.
       const spec = this.#rwSpec('read', start, blocks, blockLength, bits);
       const view = into.length === total ? into : into.subarray(0, total);
-      await this.#run(spec, withBuffer(options, 'into', view));
-      return view;
+      return this.#runFor(spec, withBuffer(options, 'into', view), view);
     }
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
@@ -1149,8 +1144,7 @@ export class Device implements AsyncDisposable {
         ),
       );
     }
-    await settleAll(jobs);
-    return into.subarray(0, total);
+    return settleAll(jobs).then(() => into.subarray(0, total));
   }
 
   /**
@@ -1159,32 +1153,23 @@ export class Device implements AsyncDisposable {
    */
   write(lba: bigint | number, blocks: number, data: Uint8Array, options: WriteOptions = {}): Promise<void> {
     const warm = this.#ioInfoWarm();
-    if (warm === undefined || wantsDpoFua(options) || !(blocks <= warm.maxBlocks)) {
-      return this.#writeAny(lba, blocks, data, options);
-    }
-    // One command on warm caches, like `read`: no async function of its own.
+    if (warm === undefined || wantsDpoFua(options))
+      return this.#writeAfterQueries(lba, blocks, data, options);
+    // Warm caches, like `read`: no async function of its own.
     try {
       const start = ioLba(lba);
       checkBlocks(blocks);
       this.#guardWrite('WRITE');
       this.#checkRange('WRITE', start, blocks);
-      const total = blocks * warm.blockLength;
       checkWriteData(data, blocks, warm.blockLength);
-      const spec = this.#rwSpec('write', start, blocks, warm.blockLength, NO_DPO_FUA);
-      const lease = options.fixedBuffer;
-      if (lease !== undefined) {
-        this.#checkFixed(lease, blocks, warm.maxBlocks, total, false);
-        if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset)
-          lease.buffer.set(data);
-        return this.#runFor(spec, withFixedBuffer(options, lease), undefined);
-      }
-      return this.#runFor(spec, withBuffer(options, 'data', data), undefined);
+      return this.#writeChecked(start, blocks, data, warm, NO_DPO_FUA, options);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  async #writeAny(
+  /** `write` when a cache is cold or DPO/FUA needs the caching mode page; FUA may become a flush. */
+  async #writeAfterQueries(
     lba: bigint | number,
     blocks: number,
     data: Uint8Array,
@@ -1193,20 +1178,36 @@ export class Device implements AsyncDisposable {
     const start = ioLba(lba);
     checkBlocks(blocks);
     this.#guardWrite('WRITE');
-    const { blockLength, maxBlocks } = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
+    const io = this.#ioInfoWarm() ?? (await this.#ioInfo(options));
     this.#checkRange('WRITE', start, blocks);
-    checkWriteData(data, blocks, blockLength);
+    checkWriteData(data, blocks, io.blockLength);
     const bits = wantsDpoFua(options) ? await this.#dpoFua(options) : NO_DPO_FUA;
-    if (options.fixedBuffer !== undefined) {
-      const lease = options.fixedBuffer;
+    await this.#writeChecked(start, blocks, data, io, bits, options);
+    if (bits.flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+  }
+
+  /** The WRITE command(s) of a checked range and buffer; throws synchronously on a bad lease. */
+  #writeChecked(
+    start: bigint | number,
+    blocks: number,
+    data: Uint8Array,
+    io: IoLimits,
+    bits: DpoFua,
+    options: WriteOptions,
+  ): Promise<void> {
+    const { blockLength, maxBlocks } = io;
+    const lease = options.fixedBuffer;
+    if (lease !== undefined) {
       this.#checkFixed(lease, blocks, maxBlocks, data.length, false);
       if (data.buffer !== lease.buffer.buffer || data.byteOffset !== lease.buffer.byteOffset) {
         lease.buffer.set(data);
       }
       const spec = this.#rwSpec('write', start, blocks, blockLength, bits);
-      await this.#run(spec, { ...commandOnly(options), fixedBuffer: lease });
-      if (bits.flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
-      return;
+      return this.#runFor(spec, withFixedBuffer(options, lease), undefined);
+    }
+    if (blocks <= maxBlocks) {
+      const spec = this.#rwSpec('write', start, blocks, blockLength, bits);
+      return this.#runFor(spec, withBuffer(options, 'data', data), undefined);
     }
     const jobs: Promise<unknown>[] = [];
     for (let done = 0; done < blocks; done += maxBlocks) {
@@ -1220,8 +1221,7 @@ export class Device implements AsyncDisposable {
         ),
       );
     }
-    await settleAll(jobs);
-    if (bits.flushAfter) await this.synchronizeCache({ ...commandOnly(options), lba: start, blocks });
+    return settleAll(jobs);
   }
 
   /**
@@ -1625,6 +1625,12 @@ function checkWriteData(data: Uint8Array, blocks: number, blockLength: number): 
 
 /** What `#runFor` is given to resolve with the transport's result rather than a value of its own. */
 const RESULT: unique symbol = Symbol('result');
+
+/** How I/O is sized: the logical block length and the most blocks one command may move. */
+interface IoLimits {
+  readonly blockLength: number;
+  readonly maxBlocks: number;
+}
 
 /** The DPO/FUA bits of a READ/WRITE, and whether a SYNCHRONIZE CACHE stands in for FUA. */
 interface DpoFua {
