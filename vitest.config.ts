@@ -22,6 +22,9 @@ export default defineConfig({
   test: {
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.lab.test.ts'],
     onConsoleLog: () => false,
+    // Property and fuzz tests do seconds of CPU work: on a loaded 2-core CI machine the 5 s default
+    // failed one of them (2.2 s unloaded, 5.0 s with three busy loops beside it). Still a hang guard.
+    testTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'cdb', include: ['packages/cdb/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'transport', include: ['packages/transport/test/**/*.test.ts'] } },

@@ -54,6 +54,13 @@ function tally(name, reportPath, exitCode) {
   totals.failed += r.numFailedTests;
   totals.skipped += r.numPendingTests + r.numTodoTests;
   if (r.numFailedTests > 0) failures.push(`${name}: ${r.numFailedTests} failed`);
+  // CI keeps only the tail of the output: name each failed test and its first message line here.
+  for (const file of r.testResults) {
+    for (const a of file.assertionResults.filter((x) => x.status === 'failed')) {
+      const why = (a.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      failures.push(`    ${file.name.replace(root, '')} > ${a.fullName}: ${why}`);
+    }
+  }
   // A suite that fails to load has no failed tests but is not a success.
   const broken = r.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0);
   for (const t of broken) {

@@ -254,6 +254,9 @@ void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
     if (r[1] == kStageNop) {
       sqe->opcode = IORING_OP_NOP;
       sqe->user_data = slot;
+      // Word 2 (the fd of a command): through an io-wq worker, which posts the CQE later and from
+      // another CPU, as a device completing asynchronously does.
+      if (r[2] != 0) sqe->flags |= IOSQE_ASYNC;
       Claim(slot);
     } else {
       PrepCmd(sqe, slot, r[2], static_cast<uint32_t>(r[3]), r[4], staged_data_[i], static_cast<uint32_t>(r[5]),
@@ -299,8 +302,9 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
     }
   }
   // Reaping right after io_uring_enter: the CQEs posted meanwhile need no eventfd signal (a kernel
-  // wake-up per CQE, and a turn of the event loop that finds the CQ empty). Unquiet() restores it.
-  const bool quiet = reap && io_uring_cq_eventfd_toggle(&ring_, false) == 0;
+  // wake-up per CQE, and a turn of the event loop that finds the CQ empty). Only while the device
+  // completes what it is sent during io_uring_enter (see Unquiet); Unquiet() restores it.
+  const bool quiet = reap && quiet_mode_ && io_uring_cq_eventfd_toggle(&ring_, false) == 0;
   int total = 0;
   while (unflushed_ > 0) {
     int ret = SubmitAndStamp();
@@ -318,17 +322,24 @@ Napi::Value QueueWrap::Flush(const Napi::CallbackInfo& info) {
   }
   if (!reap) return Napi::Number::New(env, total);
   const uint32_t reaped = Drain();
-  if (quiet) Unquiet();
+  if (quiet)
+    Unquiet();
+  else if (reaped > 0 && inflight_ == 0)
+    quiet_mode_ = true;  // everything completed inline again
   UpdateRef();
   return Napi::Number::New(env, static_cast<double>(total) + static_cast<double>(reaped) * (1u << kReapedShift));
 }
 
 void QueueWrap::Unquiet() {
   io_uring_cq_eventfd_toggle(&ring_, true);
-  // Either the kernel sees the flag cleared and signals, or we see its CQE here: nothing posted
-  // while the eventfd was off waits for a wake-up that never comes.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (io_uring_cq_ready(&ring_) > 0) {
+  // The kernel reads IORING_CQ_EVENTFD_DISABLED after publishing the CQ tail with no full barrier
+  // between, so a CQE posted from another CPU (an io-wq worker, a completion interrupt) as the flag
+  // comes back on can go unsignalled even though this look at the CQ misses it. Safe only when no
+  // command is left to complete: otherwise signal regardless, and leave the eventfd on for the
+  // following flushes (the device completes asynchronously; its CQEs' signals are not wasted).
+  if (inflight_ > 0) quiet_mode_ = false;
+  if (inflight_ > 0 || io_uring_cq_ready(&ring_) > 0) {
     const uint64_t one = 1;
     // Cannot fail short of a counter at UINT64_MAX - 1, which OnPoll's read keeps from happening.
     while (write(efd_, &one, sizeof one) < 0 && errno == EINTR) {

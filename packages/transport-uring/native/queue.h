@@ -84,6 +84,8 @@ class QueueWrap : public Napi::ObjectWrap<QueueWrap> {
   int efd_ = -1;
   uv_poll_t* poll_ = nullptr;
   bool poll_ref_ = false;
+  // Reaping flushes turn the eventfd off while the device completes commands inline (see Unquiet).
+  bool quiet_mode_ = true;
   uint32_t inflight_ = 0;   // submitted to the SQ and not yet completed
   uint32_t unflushed_ = 0;  // in the SQ, not yet sent with io_uring_enter
   std::vector<uint32_t> unstamped_;  // slots written since the last io_uring_enter

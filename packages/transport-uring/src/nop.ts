@@ -15,11 +15,17 @@ export class NopQueue {
     this.#queue = ThreadQueue.acquire(ringEntries);
   }
 
-  /** Resolves with cqe->res (0) when the NOP completes; rejects when no slot is free. */
-  nop(): Promise<number> {
+  /**
+   * Resolves with cqe->res (0) when the NOP completes; rejects when no slot is free. `viaWorker`:
+   * through an io-wq worker, completing later and from another CPU as a real device's command does
+   * (the kernel otherwise completes a NOP during the io_uring_enter that sends it).
+   */
+  nop(options?: { viaWorker?: boolean }): Promise<number> {
     return new Promise((resolve, reject) => {
       if (this.#closed) return reject(new Error('the NOP queue is closed'));
-      if (!this.#queue.submitNop(TARGET, resolve)) reject(new Error('no free slot: too many NOPs in flight'));
+      if (!this.#queue.submitNop(TARGET, resolve, options?.viaWorker === true)) {
+        reject(new Error('no free slot: too many NOPs in flight'));
+      }
     });
   }
 

@@ -200,14 +200,19 @@ export class ThreadQueue {
     return true;
   }
 
-  /** The same path with IORING_OP_NOP: what JS + native cost per command without a device. */
-  submitNop<T>(target: CompletionTarget<T>, token: T): boolean {
+  /**
+   * The same path with IORING_OP_NOP: what JS + native cost per command without a device.
+   * `viaWorker` sends it through an io-wq worker (IOSQE_ASYNC): it completes later, from another
+   * CPU, like a command on a real device.
+   */
+  submitNop<T>(target: CompletionTarget<T>, token: T, viaWorker = false): boolean {
     if (this.#closed) throw ringClosed();
     const slot = this.#free.pop();
     if (slot === undefined) return false;
     const o = this.#staged * this.#stageWords;
     this.#stage[o] = slot;
     this.#stage[o + 1] = STAGE_NOP;
+    this.#stage[o + 2] = viaWorker ? 1 : 0;
     this.#staged++;
     this.#afterSubmit(slot, target, token);
     return true;

@@ -75,6 +75,36 @@ describe('the asynchronous ring on NOPs (same slots, batching and completion pat
     }
   });
 
+  it('loses no completion posted later from another CPU while flushes reap inline (io-wq NOPs mixed in)', async () => {
+    // Inline completions let a flush turn the eventfd off; a worker's CQE may land as it comes back
+    // on. Each round must settle by itself: a lost wake-up leaves a promise pending for ever.
+    const q = new NopQueue(64);
+    try {
+      let settled = 0;
+      for (let round = 0; round < 1500; round++) {
+        const mix = round % 3;
+        const batch = Array.from({ length: 1 + (round % 17) }, (_, i) =>
+          q.nop({ viaWorker: mix === 0 || (mix === 1 && i % 2 === 0) }),
+        );
+        let timer: NodeJS.Timeout | undefined;
+        const stalled = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`round ${round}: a completion never arrived`)), 5000);
+        });
+        try {
+          settled += (await Promise.race([Promise.all(batch), stalled])).length;
+        } finally {
+          clearTimeout(timer);
+        }
+        if (round % 5 === 0) await q.nop({ viaWorker: true });
+        if (round % 7 === 0) await q.nop();
+      }
+      expect(settled).toBe(Array.from({ length: 1500 }, (_, r) => 1 + (r % 17)).reduce((a, b) => a + b, 0));
+      expect(q.freeSlots).toBe(64);
+    } finally {
+      q.close();
+    }
+  });
+
   it('lets an idle process exit: the poll handle is unref’d with nothing in flight', async () => {
     const code = `
       const { NopQueue } = require(${JSON.stringify(`${import.meta.dirname}/../dist/index.cjs`)});
