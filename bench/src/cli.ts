@@ -81,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
       outcome,
       {
         where: process.env.SCSIKIT_LAB === '1' ? 'lab' : 'host',
+        ...(process.env.SCSIKIT_LAB === '1'
+          ? { accel: process.env.SCSIKIT_LAB_ACCEL === 'kvm' ? 'kvm' : 'tcg' }
+          : {}),
         kernel: release(),
         node: process.version,
         device: { bsg: nodes.bsg, sg: nodes.sg, block: nodes.block, queueDepth: nodes.queueDepth },

@@ -118,6 +118,8 @@ export interface BenchReport {
   readonly mode: 'quick' | 'full';
   readonly environment: {
     readonly where: 'lab' | 'host';
+    /** The lab guest's accelerator (SCSIKIT_LAB_ACCEL): absolute figures mean little under TCG. */
+    readonly accel?: 'tcg' | 'kvm';
     readonly kernel: string;
     readonly node: string;
     readonly device?: {

@@ -43,7 +43,7 @@ export function renderIopsChart(report: BenchReport): string | undefined {
   if (series.length === 0) return undefined;
   return renderLineChart({
     title: '4 KiB random reads: IOPS vs queue depth',
-    subtitle: `${report.environment.where === 'lab' ? 'lab guest (TCG: compare lines, not absolute values)' : 'host'}, kernel ${report.environment.kernel}, ${report.startedAt}`,
+    subtitle: `${report.environment.where !== 'lab' ? 'host' : report.environment.accel === 'kvm' ? 'lab guest (KVM)' : 'lab guest (TCG: compare lines, not absolute values)'}, kernel ${report.environment.kernel}, ${report.startedAt}`,
     xLabel: 'queue depth (commands in flight)',
     yLabel: 'IOPS (median of rounds)',
     series,

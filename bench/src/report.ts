@@ -371,12 +371,12 @@ export function formatReport(report: BenchReport): string {
   sections.push(
     [
       `scsikit benchmark (${report.mode}), ${report.startedAt}`,
-      `  ${env.where === 'lab' ? 'lab guest' : 'host'}: kernel ${env.kernel}, node ${env.node}` +
+      `  ${env.where === 'lab' ? `lab guest (${env.accel === 'kvm' ? 'KVM' : 'TCG'})` : 'host'}: kernel ${env.kernel}, node ${env.node}` +
         (env.device
           ? `, ${env.device.bsg} ${env.device.sg} ${env.device.block} (queue depth ${env.device.queueDepth})`
           : '') +
         (env.fio ? `, ${env.fio}` : ''),
-      env.where === 'lab'
+      env.where === 'lab' && env.accel !== 'kvm'
         ? '  Absolute figures under TCG are not meaningful: read the ratios, measured in the same run.'
         : "  Host figures move with the machine's load: read the ratios, measured in the same run.",
       ...env.notes.map((n) => `  note: ${n}`),

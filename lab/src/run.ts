@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { labAccel } from './accel.js';
 import { LabError } from './exec.js';
 import { jobScript } from './guest.js';
 import { ensureInitramfs } from './initramfs.js';
@@ -39,8 +40,6 @@ export const EXIT_GUEST_FAILED = 125;
 
 /** A healthy boot reaches the `started` mark in ≈ 4 s under TCG; allow for a loaded host. */
 const BOOT_DEADLINE_MS = 90_000;
-/** TCG's CPU model (SCSIKIT_LAB_CPU overrides it, for experiments). */
-const LAB_CPU = 'max';
 
 const defaultLog = (msg: string): void => {
   process.stderr.write(`lab: ${msg}\n`);
@@ -74,8 +73,14 @@ type BootOutcome =
  */
 export async function labRun(opts: LabRunOptions): Promise<number> {
   const log = opts.log ?? defaultLog;
+  const accel = labAccel();
   const { profile, kernel, initramfs, cacheDir } = await provision(opts.profile, log);
-  const env = { ...(opts.env ?? process.env), SCSIKIT_LAB: '1', SCSIKIT_LAB_PROFILE: profile.name };
+  const env = {
+    ...(opts.env ?? process.env),
+    SCSIKIT_LAB: '1',
+    SCSIKIT_LAB_PROFILE: profile.name,
+    SCSIKIT_LAB_ACCEL: accel.name,
+  };
   const runDir = join(cacheDir, 'runs', `${Date.now()}-${process.pid}`);
   for (let attempt = 1; attempt <= 2; attempt++) {
     rmSync(runDir, { recursive: true, force: true });
@@ -90,10 +95,7 @@ export async function labRun(opts: LabRunOptions): Promise<number> {
       closeSync(fd);
     }
     const args = [
-      '-accel',
-      'tcg,thread=multi',
-      '-cpu',
-      process.env.SCSIKIT_LAB_CPU ?? LAB_CPU,
+      ...accel.args,
       '-smp',
       String(opts.cpus ?? 2),
       '-m',
