@@ -41,6 +41,18 @@ const SETTLE_SLACK_MS = 5000;
 function fdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
+/** fd → what it points at, so a leak report says what was left open. */
+function fdTargets(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      m.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
+    } catch {
+      // closed between the listing and the readlink
+    }
+  }
+  return m;
+}
 function ringFds(): number {
   let n = 0;
   for (const fd of readdirSync('/proc/self/fd')) {
@@ -549,6 +561,7 @@ async function main(): Promise<number> {
   const timeoutMs = num(args['timeout-ms'], 'timeout-ms');
   const qd = num(args.qd, 'qd');
   const baseline = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
+  const baselineFds = fdTargets();
   const report: Record<string, unknown> = { kernel: manifest.kernel, device: disk.bsg, baseline };
   const log = (s: string) => console.error(`soak: ${s}`);
 
@@ -663,9 +676,13 @@ async function main(): Promise<number> {
 
   await sleep(5000); // io-wq workers exit a few seconds after their last work
   const after = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
+  const newFds = [...fdTargets()]
+    .filter(([fd, target]) => baselineFds.get(fd) !== target)
+    .map(([fd, target]) => `${fd} -> ${target}`);
   report.leaks = {
     after,
     fdsLeaked: after.fds - baseline.fds,
+    newFds,
     ringsLeft: after.rings,
     ioWorkersLeft: after.ioWorkers,
   };
