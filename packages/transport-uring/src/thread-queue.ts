@@ -80,6 +80,8 @@ export class ThreadQueue {
   readonly #free: number[];
   /** Called when slots come back, so transports waiting for one can submit. */
   readonly #slotListeners = new Set<() => void>();
+  /** Told once when the ring closes: commands still in the kernel then never complete in JS. */
+  readonly #closeListeners = new Set<() => void>();
   #flushScheduled = false;
   /** Inside #onComplete: the completion area is being read, nothing may drain into it. */
   #delivering = false;
@@ -161,6 +163,11 @@ export class ThreadQueue {
   onSlotsAvailable(listener: () => void): () => void {
     this.#slotListeners.add(listener);
     return () => this.#slotListeners.delete(listener);
+  }
+
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
   }
 
   /**
@@ -354,6 +361,10 @@ export class ThreadQueue {
     if (this.#retryFlush !== undefined) clearImmediate(this.#retryFlush);
     if (this.#budgetReset !== undefined) clearImmediate(this.#budgetReset);
     this.#pool?.close();
-    return this.#native.close(waitMs);
+    const left = this.#native.close(waitMs);
+    const listeners = [...this.#closeListeners];
+    this.#closeListeners.clear();
+    for (const l of listeners) l();
+    return left;
   }
 }

@@ -106,6 +106,8 @@ export class UringTransport implements Transport {
   readonly #unlisten: () => void;
   #inflight = 0;
   #closed = false;
+  #fdOpen = true;
+  #unlistenRingClose: (() => void) | undefined;
   #gone = false;
   #stats = { submitted: 0, completed: 0, failed: 0, retried: {} as Record<string, number> };
 
@@ -272,7 +274,7 @@ export class UringTransport implements Transport {
   }
 
   #complete(job: Job, res: number, lo: number, residual: number, sense: Uint8Array, latencyNs: number): void {
-    this.#inflight--;
+    if (--this.#inflight === 0 && this.#closed) this.#closeFd();
     const { pending } = job;
     if (!pending.settled) this.#settle(job, res, lo, residual, sense, latencyNs);
     if (this.#waiting.size > 0) this.#pump();
@@ -352,8 +354,9 @@ export class UringTransport implements Transport {
 
   /**
    * Fails every outstanding command with a closed error, then waits (bounded) for the kernel to
-   * complete what it holds before releasing the ring and the fd. Buffers of commands the kernel
-   * still holds after the wait stay referenced for the life of the process.
+   * complete what it holds before releasing the ring and the fd. Commands the kernel still holds
+   * after the wait keep the fd and their buffers until they complete; if the thread's ring closes
+   * first, the fd is closed then and their buffers stay referenced for the life of the process.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -365,10 +368,23 @@ export class UringTransport implements Transport {
     while (this.#inflight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     this.#unlisten();
     const orphans = this.#inflight;
-    if (orphans > 0) log('closing %s with %d command(s) still in the kernel', this.path, orphans);
+    if (orphans > 0) {
+      log('closing %s with %d command(s) still in the kernel', this.path, orphans);
+      // The fd number stays ours while the ring may still hold an SQE naming it: a later open that
+      // reused the number would receive that command. Requests the kernel has taken hold their own
+      // reference to the file, so the fd closes when the last of them completes, or when the ring
+      // closes (this close, if it was the ring's last user, or a later one), whichever comes first.
+      this.#unlistenRingClose = this.#queue.onClose(() => this.#closeFd());
+    }
     ThreadQueue.release(this.#queue, 0);
-    // The fd stays open while the kernel holds commands on it.
-    if (orphans === 0) closeSync(this.#fd);
+    if (orphans === 0) this.#closeFd();
+  }
+
+  #closeFd(): void {
+    if (!this.#fdOpen) return;
+    this.#fdOpen = false;
+    this.#unlistenRingClose?.();
+    closeSync(this.#fd);
   }
 }
 

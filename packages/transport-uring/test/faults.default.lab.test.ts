@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { readLabManifest } from '@scsikit/lab';
-import { DeviceGoneError, type ScsiCommand } from '@scsikit/transport';
+import { DeviceGoneError, type ScsiCommand, TransportAbortedError } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
 import { UringTransport } from '../src/index.js';
 
@@ -12,6 +12,19 @@ const INQUIRY: ScsiCommand = {
   transferLength: 36,
 };
 const errorRules = (hctl: string) => `/sys/kernel/debug/scsi_debug/${hctl}/error`;
+/** This process's fds open on `path`. */
+const fdsOn = (path: string) =>
+  readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+const until = async (what: string, ok: () => boolean, ms: number) => {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 100)))
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`);
+};
 
 describe('injected failures over io_uring (scsi_debug)', () => {
   it('resubmits a command that comes back with host status DID_BUS_BUSY, and counts the retry', async () => {
@@ -41,6 +54,36 @@ describe('injected failures over io_uring (scsi_debug)', () => {
       await t.close();
     }
   });
+
+  it('closing with a command still in the kernel keeps the fd until it completes, or until the ring closes', async () => {
+    // scsi_debug drops the INQUIRY: the kernel holds it until its 5 s timeout and error handling.
+    const held = (t: UringTransport) => {
+      writeFileSync(errorRules(device.hctl), '0 -1 0x12\n');
+      const abort = new AbortController();
+      const p = t.execute({ ...INQUIRY, timeoutMs: 5000, signal: abort.signal });
+      abort.abort();
+      return expect(p).rejects.toBeInstanceOf(TransportAbortedError);
+    };
+    const base = fdsOn(device.bsg);
+    // Another user keeps the thread's ring open: the orphan's completion closes the fd.
+    const other = UringTransport.open(device.bsg);
+    try {
+      const t = UringTransport.open(device.bsg);
+      expect(fdsOn(device.bsg)).toBe(base + 2);
+      await held(t);
+      await t.close();
+      expect(fdsOn(device.bsg), 'open while the kernel holds the command').toBe(base + 2);
+      await until('the fd closed after the command completed', () => fdsOn(device.bsg) === base + 1, 60_000);
+      expect((await other.execute(INQUIRY)).status).toBe(0);
+    } finally {
+      await other.close();
+    }
+    // The ring's last user: the ring closes, and the fd with it.
+    const last = UringTransport.open(device.bsg);
+    await held(last);
+    await last.close();
+    expect(fdsOn(device.bsg)).toBe(base);
+  }, 90_000);
 
   it('fails fast with DeviceGoneError once the device is removed, and never resubmits', async () => {
     // A fresh scsi_debug host, so the profile's own device stays for later suites.
