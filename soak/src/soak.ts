@@ -38,31 +38,19 @@ const SETTLE_SLACK_MS = 5000;
 // ---------------------------------------------------------------------------------------------
 // Process resources, for the leak checks.
 
-function fdCount(): number {
-  return readdirSync('/proc/self/fd').length;
-}
-/** fd → what it points at, so a leak report says what was left open. */
-function fdTargets(): Map<string, string> {
-  const m = new Map<string, string>();
+/** The process's fds and what each points at (a leak report says what was left open), its rings and io-wq workers. */
+function resources() {
+  const targets = new Map<string, string>();
   for (const fd of readdirSync('/proc/self/fd')) {
     try {
-      m.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
+      targets.set(fd, readlinkSync(`/proc/self/fd/${fd}`));
     } catch {
-      // closed between the listing and the readlink
+      // closed between the listing and the readlink (the listing's own fd among them)
     }
   }
-  return m;
-}
-function ringFds(): number {
-  let n = 0;
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      if (readlinkSync(`/proc/self/fd/${fd}`).includes('io_uring')) n++;
-    } catch {
-      // closed between readdir and readlink
-    }
-  }
-  return n;
+  let rings = 0;
+  for (const t of targets.values()) if (t.includes('io_uring')) rings++;
+  return { counts: { fds: targets.size, rings, ioWorkers: ioWorkers() }, targets };
 }
 function ioWorkers(): number {
   let n = 0;
@@ -560,8 +548,8 @@ async function main(): Promise<number> {
   if (disk === undefined) throw new Error(`the ${manifest.profile} profile has no scsi_debug disk`);
   const timeoutMs = num(args['timeout-ms'], 'timeout-ms');
   const qd = num(args.qd, 'qd');
-  const baseline = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
-  const baselineFds = fdTargets();
+  const start = resources();
+  const baseline = start.counts;
   const report: Record<string, unknown> = { kernel: manifest.kernel, device: disk.bsg, baseline };
   const log = (s: string) => console.error(`soak: ${s}`);
 
@@ -675,9 +663,10 @@ async function main(): Promise<number> {
   }
 
   await sleep(5000); // io-wq workers exit a few seconds after their last work
-  const after = { fds: fdCount(), rings: ringFds(), ioWorkers: ioWorkers() };
-  const newFds = [...fdTargets()]
-    .filter(([fd, target]) => baselineFds.get(fd) !== target)
+  const end = resources();
+  const after = end.counts;
+  const newFds = [...end.targets]
+    .filter(([fd, target]) => start.targets.get(fd) !== target)
     .map(([fd, target]) => `${fd} -> ${target}`);
   report.leaks = {
     after,

@@ -998,8 +998,10 @@ export class Device implements AsyncDisposable {
     return cap;
   }
 
-  /** The device's caches for I/O sizing: capacity, block limits (if VPD B0h exists), opcodes. */
-  /** The I/O sizing when every cache it needs is warm (no await on the hot path), else undefined. */
+  /**
+   * The I/O sizing when every cache it needs (capacity, block limits if VPD B0h exists, opcodes) is
+   * warm (no await on the hot path), else undefined.
+   */
   #ioInfoWarm(): IoLimits | undefined {
     const cap = this.#capacity;
     const limits = this.#blockLimits;
