@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "bsg_uring.h"
 #include "errors.h"
@@ -168,6 +169,17 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SENSE_STRIDE", Napi::Number::New(env, kSenseStride));
   exports.Set("RECORD_WORDS", Napi::Number::New(env, kRecordWords));
   exports.Set("STAGE_WORDS", Napi::Number::New(env, kStageWords));
+  Napi::Object fields = Napi::Object::New(env);
+  const std::pair<const char*, uint32_t> named[] = {
+      {"slot", kStageSlot},         {"op", kStageOp},           {"fd", kStageFd},
+      {"viaWorker", kStageViaWorker}, {"cdbLength", kStageCdbLen}, {"direction", kStageDirection},
+      {"dataLength", kStageDataLen}, {"senseLength", kStageSenseLen}, {"timeoutMs", kStageTimeoutMs},
+      {"bufIndex", kStageBufIndex}, {"opNop", static_cast<uint32_t>(kStageNop)},
+      {"opCmd", static_cast<uint32_t>(kStageCmd)},
+  };
+  for (const auto& [name, value] : named) fields.Set(name, Napi::Number::New(env, value));
+  fields.Freeze();
+  exports.Set("STAGE_FIELDS", fields);
   exports.Set("REAPED_SHIFT", Napi::Number::New(env, kReapedShift));
   exports.Set("SQE_SIZE", Napi::Number::New(env, kSqeSize));
   exports.Set("CQE_SIZE", Napi::Number::New(env, kCqeSize));

@@ -8,7 +8,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "_GNU_SOURCE"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Werror=return-type", "-fvisibility=hidden"],
-      "libraries": ["-luring"],
+      "libraries": ["<!(node ../scripts/liburing-link.cjs)"],
+      "ldflags": ["-Wl,--as-needed"],
       "conditions": [
         ["sanitize==1", {
           "cflags_cc": ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-O1", "-g"],

@@ -203,24 +203,25 @@ void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
   // Pass 1: every check, no side effect but the duplicate-slot marks (cleared on every exit).
   auto clear_seen = [&] {
     for (uint32_t j = 0; j <= i && j < count; j++) {
-      const uint32_t s = static_cast<uint32_t>(stage_[size_t{j} * kStageWords]);
+      const uint32_t s = static_cast<uint32_t>(stage_[size_t{j} * kStageWords + kStageSlot]);
       if (s < entries_) staged_seen_[s] = 0;
     }
   };
   try {
     for (; i < count; i++) {
       const int32_t* r = stage_ + size_t{i} * kStageWords;
-      const uint32_t slot = static_cast<uint32_t>(r[0]);
+      const uint32_t slot = static_cast<uint32_t>(r[kStageSlot]);
       if (slot >= entries_) throw Napi::RangeError::New(env, "staged slot out of range");
       if (slots_[slot].busy || staged_seen_[slot] != 0) {
         throw CodedError(env, "ERR_SCSIKIT_SLOT_BUSY", "staged slot is still owned by the kernel");
       }
       staged_seen_[slot] = 1;
       staged_data_[i] = nullptr;
-      if (r[1] == kStageNop) continue;
-      if (r[1] != kStageCmd) throw Napi::RangeError::New(env, "staged op must be NOP or URING_CMD");
-      const int dir = r[4];
-      CheckCmd(env, static_cast<uint32_t>(r[3]), dir, static_cast<uint32_t>(r[6]), r[8]);
+      if (r[kStageOp] == kStageNop) continue;
+      if (r[kStageOp] != kStageCmd) throw Napi::RangeError::New(env, "staged op must be NOP or URING_CMD");
+      const int dir = r[kStageDirection];
+      CheckCmd(env, static_cast<uint32_t>(r[kStageCdbLen]), dir, static_cast<uint32_t>(r[kStageSenseLen]),
+               r[kStageBufIndex]);
       if (dir == 0) continue;
       napi_value v;
       bool is_typed = false;
@@ -235,7 +236,7 @@ void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
           type != napi_uint8_array) {
         throw Napi::TypeError::New(env, "a staged data transfer needs a Uint8Array at its slot");
       }
-      const uint32_t data_len = static_cast<uint32_t>(r[5]);
+      const uint32_t data_len = static_cast<uint32_t>(r[kStageDataLen]);
       if (data_len < 1 || data_len > length) throw Napi::RangeError::New(env, "dataLen must be within the data buffer");
       staged_data_[i] = static_cast<uint8_t*>(bytes);
     }
@@ -248,19 +249,20 @@ void QueueWrap::SubmitStaged(Napi::Env env, uint32_t count) {
   // and the SQ has as many entries as there are slots.
   for (i = 0; i < count; i++) {
     const int32_t* r = stage_ + size_t{i} * kStageWords;
-    const uint32_t slot = static_cast<uint32_t>(r[0]);
+    const uint32_t slot = static_cast<uint32_t>(r[kStageSlot]);
     io_uring_sqe* sqe = NextSqe(env, slot);
     if (sqe == nullptr) throw CodedError(env, "ERR_SCSIKIT_SQ_FULL", "no free SQE for a staged command");
-    if (r[1] == kStageNop) {
+    if (r[kStageOp] == kStageNop) {
       sqe->opcode = IORING_OP_NOP;
       sqe->user_data = slot;
-      // Word 2 (the fd of a command): through an io-wq worker, which posts the CQE later and from
-      // another CPU, as a device completing asynchronously does.
-      if (r[2] != 0) sqe->flags |= IOSQE_ASYNC;
+      // Through an io-wq worker, which posts the CQE later and from another CPU, as a device
+      // completing asynchronously does.
+      if (r[kStageViaWorker] != 0) sqe->flags |= IOSQE_ASYNC;
       Claim(slot);
     } else {
-      PrepCmd(sqe, slot, r[2], static_cast<uint32_t>(r[3]), r[4], staged_data_[i], static_cast<uint32_t>(r[5]),
-              static_cast<uint32_t>(r[6]), static_cast<uint32_t>(r[7]), r[8]);
+      PrepCmd(sqe, slot, r[kStageFd], static_cast<uint32_t>(r[kStageCdbLen]), r[kStageDirection], staged_data_[i],
+              static_cast<uint32_t>(r[kStageDataLen]), static_cast<uint32_t>(r[kStageSenseLen]),
+              static_cast<uint32_t>(r[kStageTimeoutMs]), r[kStageBufIndex]);
     }
   }
 }

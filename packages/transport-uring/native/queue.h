@@ -26,9 +26,23 @@ constexpr uint32_t kRecordWords = sizeof(CompletionRecord) / 4;
 constexpr uint32_t kReapedShift = 16;
 
 constexpr uint32_t kCdbStride = 32;     // bytes of the shared CDB area per slot
-// int32 words per staged submission (stage area): slot, op, fd, cdbLen, direction, dataLen,
-// senseLen, timeoutMs, bufIndex. JS writes them; flush(reap, n) turns n of them into SQEs.
-constexpr uint32_t kStageWords = 9;
+// The stage record: int32 words per staged submission, written by JS (thread-queue.ts reads these
+// offsets from the addon's STAGE_FIELDS, so they are named here only); flush(reap, n) turns n of
+// them into SQEs.
+enum StageField : uint32_t {
+  kStageSlot = 0,
+  kStageOp = 1,         // kStageNop or kStageCmd
+  kStageFd = 2,         // a command's /dev/bsg fd; for a NOP, kStageViaWorker
+  kStageCdbLen = 3,
+  kStageDirection = 4,  // 0 none, 1 to the device, 2 from it
+  kStageDataLen = 5,
+  kStageSenseLen = 6,
+  kStageTimeoutMs = 7,
+  kStageBufIndex = 8,   // registered buffer index, or -1
+  kStageWords = 9,
+};
+// A NOP's word 2: nonzero sends it through an io-wq worker (IOSQE_ASYNC).
+constexpr uint32_t kStageViaWorker = kStageFd;
 constexpr int32_t kStageNop = 0;
 constexpr int32_t kStageCmd = 1;
 constexpr uint32_t kSenseStride = 256;  // bytes of the shared sense area per slot (SPC max 252)

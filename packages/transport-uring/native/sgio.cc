@@ -82,12 +82,14 @@ class SgioWorker final : public Napi::AsyncWorker {
     // SA_RESTART (libuv installs them so) would restart the ioctl — sending the command twice.
     // Process-directed signals go to another thread meanwhile; thread-directed ones wait.
     sigset_t all, old;
-    const bool masked = sigfillset(&all) == 0 && pthread_sigmask(SIG_BLOCK, &all, &old) == 0;
+    // sigprocmask is per-thread in glibc (it is pthread_sigmask there); pthread_sigmask itself would
+    // raise the prebuild's glibc floor from 2.17 to 2.32 (its libc symbol version).
+    const bool masked = sigfillset(&all) == 0 && sigprocmask(SIG_BLOCK, &all, &old) == 0;
     const uint64_t start = MonotonicNs();
     const int ret = version_ == 4 ? ExecuteV4() : ExecuteV3();
     const int e = errno;
     nsec_ = MonotonicNs() - start;
-    if (masked) pthread_sigmask(SIG_SETMASK, &old, nullptr);  // cannot fail: `old` came from it
+    if (masked) sigprocmask(SIG_SETMASK, &old, nullptr);  // cannot fail: `old` came from it
     err_ = ret < 0 ? (e > 0 ? e : EIO) : 0;
   }
 

@@ -7,7 +7,6 @@
 export { allocateAligned } from './aligned-buffer.js';
 export { type BsgCompletion, decodeBsgCompletion, encodeBsgCompletion } from './completion.js';
 export { RegisteredBufferPool } from './fixed-buffer-pool.js';
-export { loadNative, type NativeAddon, type NativeQueue, type NativeRing } from './native.js';
 export { NopQueue } from './nop.js';
 export {
   DEFAULT_SENSE_BYTES,

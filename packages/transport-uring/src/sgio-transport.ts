@@ -43,68 +43,8 @@ import {
   WaitingRoom,
 } from '@scsikit/transport';
 import { allocateAligned } from './aligned-buffer.js';
-import { loadNative, type NativeAddon } from './native.js';
+import { loadSgioBinding, type SgioBinding, type SgioNativeError, type SgioNativeResult } from './native.js';
 import { readDeviceLimits } from './sysfs.js';
-
-// ---------------------------------------------------------------------------------------------
-// The native side (native/sgio.h). Declared here until native.ts carries it.
-
-/** What `sgioExecute` hands its callback when the ioctl succeeded (whatever the device answered). */
-export interface SgioNativeResult {
-  /** SAM status byte (v3 `status`, v4 `device_status`). */
-  readonly status: number;
-  /** DID_* (v3 `host_status`, v4 `transport_status`). */
-  readonly hostStatus: number;
-  readonly driverStatus: number;
-  /** Sense bytes copied into the caller's `sense` array. */
-  readonly senseLength: number;
-  /** v3 `resid`, v4 `din_resid` / `dout_resid`; may be out of range on a misbehaving device. */
-  readonly residual: number;
-  /** The kernel's own `duration` field, in milliseconds. */
-  readonly durationMs: number;
-  /** The ioctl's wall time on the threadpool thread (monotonic clock). */
-  readonly nsec: number;
-}
-
-/** The error `sgioExecute` hands its callback when the ioctl itself failed. */
-export interface SgioNativeError extends Error {
-  /** Negative errno (-25). */
-  readonly errno: number;
-  /** libuv's name ('ENOTTY'). */
-  readonly code: string;
-  readonly syscall: 'ioctl(SG_IO)';
-}
-
-export type SgioCallback = (err: SgioNativeError | null, result: SgioNativeResult | undefined) => void;
-
-export interface SgioBinding {
-  /**
-   * Runs one ioctl(SG_IO) on the threadpool. `data` and `sense` stay referenced until `callback`
-   * runs; the CDB is copied. Throws synchronously (TypeError/RangeError) on bad arguments only.
-   */
-  sgioExecute(
-    fd: number,
-    version: 3 | 4,
-    cdb: Uint8Array,
-    direction: 0 | 1 | 2,
-    data: Uint8Array | null,
-    sense: Uint8Array,
-    timeoutMs: number,
-    callback: SgioCallback,
-  ): void;
-}
-
-/** @internal The addon's `sgioExecute`; throws when the addon was built without native/sgio.cc. */
-export function loadSgioBinding(): SgioBinding {
-  const addon = loadNative() as NativeAddon & Partial<SgioBinding>;
-  if (typeof addon.sgioExecute !== 'function') {
-    throw new Error(
-      '@scsikit/transport-uring: the native addon has no sgioExecute (built without native/sgio.cc). ' +
-        'Rebuild it with `pnpm --filter @scsikit/transport-uring build:native`.',
-    );
-  }
-  return addon as NativeAddon & SgioBinding;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Options and limits.

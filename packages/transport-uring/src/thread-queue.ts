@@ -1,6 +1,6 @@
 import { debuglog } from 'node:util';
 import { RegisteredBufferPool } from './fixed-buffer-pool.js';
-import { loadNative, type NativeQueue } from './native.js';
+import { loadNative, type NativeQueue, type StageFields } from './native.js';
 
 /**
  * Told of each completion, with the token given at submission: cqe->res, big_cqe[0] split in two,
@@ -24,8 +24,6 @@ const EAGAIN = -11;
 const EBUSY = -16;
 const EINTR = -4;
 const EINVAL = -22;
-const STAGE_NOP = 0;
-const STAGE_CMD = 1;
 const log = debuglog('scsikit');
 
 /** What the native queue throws when used after close (the same code). */
@@ -96,6 +94,8 @@ export class ThreadQueue {
    */
   readonly #stage: Int32Array;
   readonly #stageWords: number;
+  /** Word offsets within a stage record, as native/queue.h names them. */
+  readonly #f: StageFields;
   #staged = 0;
   /**
    * Each staged command's data buffer, at its slot, from staging until its completion has been
@@ -128,6 +128,7 @@ export class ThreadQueue {
     this.#tokens = new Array<unknown>(entries).fill(undefined);
     this.#free = Array.from({ length: entries }, (_, i) => entries - 1 - i);
     this.#stageWords = addon.STAGE_WORDS;
+    this.#f = addon.STAGE_FIELDS;
     this.#stage = new Int32Array(entries * this.#stageWords);
     this.#data = new Array<Uint8Array | null>(entries).fill(null);
     this.#native = new addon.Queue(
@@ -191,16 +192,17 @@ export class ThreadQueue {
     if (slot === undefined) return false;
     this.cdbArea.set(cdb, slot * this.#cdbStride);
     const s = this.#stage;
+    const f = this.#f;
     const o = this.#staged * this.#stageWords;
-    s[o] = slot;
-    s[o + 1] = STAGE_CMD;
-    s[o + 2] = fd;
-    s[o + 3] = cdb.length;
-    s[o + 4] = direction;
-    s[o + 5] = dataLength;
-    s[o + 6] = senseLength;
-    s[o + 7] = timeoutMs;
-    s[o + 8] = bufIndex;
+    s[o + f.slot] = slot;
+    s[o + f.op] = f.opCmd;
+    s[o + f.fd] = fd;
+    s[o + f.cdbLength] = cdb.length;
+    s[o + f.direction] = direction;
+    s[o + f.dataLength] = dataLength;
+    s[o + f.senseLength] = senseLength;
+    s[o + f.timeoutMs] = timeoutMs;
+    s[o + f.bufIndex] = bufIndex;
     if (direction !== 0) this.#data[slot] = data;
     this.#staged++;
     this.#afterSubmit(slot, target, token);
@@ -216,10 +218,11 @@ export class ThreadQueue {
     if (this.#closed) throw ringClosed();
     const slot = this.#free.pop();
     if (slot === undefined) return false;
+    const f = this.#f;
     const o = this.#staged * this.#stageWords;
-    this.#stage[o] = slot;
-    this.#stage[o + 1] = STAGE_NOP;
-    this.#stage[o + 2] = viaWorker ? 1 : 0;
+    this.#stage[o + f.slot] = slot;
+    this.#stage[o + f.op] = f.opNop;
+    this.#stage[o + f.viaWorker] = viaWorker ? 1 : 0;
     this.#staged++;
     this.#afterSubmit(slot, target, token);
     return true;
@@ -256,7 +259,7 @@ export class ThreadQueue {
       // Settle each with EINVAL (the cause is debug-logged) rather than lose it.
       if (n === 0) throw e;
       log('staged submissions refused: %s', (e as Error).message);
-      for (let i = 0; i < n; i++) this.#refuse(this.#stage[i * this.#stageWords] as number);
+      for (let i = 0; i < n; i++) this.#refuse(this.#stage[i * this.#stageWords + this.#f.slot] as number);
       return 0;
     }
   }

@@ -7,7 +7,8 @@
  */
 import { InvalidCommandError, TransportClosedError } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
-import { loadNative, type NativeQueue, NopQueue } from '../src/index.js';
+import { NopQueue } from '../src/index.js';
+import { loadNative, type NativeQueue } from '../src/native.js';
 import { ThreadQueue } from '../src/thread-queue.js';
 
 type Loose = (...args: unknown[]) => unknown;

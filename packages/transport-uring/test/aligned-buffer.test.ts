@@ -1,6 +1,7 @@
 import { InvalidCommandError } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
-import { allocateAligned, loadNative } from '../src/index.js';
+import { allocateAligned } from '../src/index.js';
+import { loadNative } from '../src/native.js';
 
 describe('allocateAligned: page-aligned native buffers for command data', () => {
   it('returns zeroed memory of exactly the size asked, writable from JS', () => {

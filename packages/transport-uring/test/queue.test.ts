@@ -6,7 +6,8 @@ import {
   TransportClosedError,
 } from '@scsikit/transport';
 import { describe, expect, it } from 'vitest';
-import { loadNative, NopQueue, UringTransport } from '../src/index.js';
+import { NopQueue, UringTransport } from '../src/index.js';
+import { loadNative } from '../src/native.js';
 import { ThreadQueue } from '../src/thread-queue.js';
 
 describe('the asynchronous ring on NOPs (same slots, batching and completion path as SCSI commands)', () => {
@@ -195,6 +196,30 @@ describe('UringTransport.open', () => {
     expect(e).toBeInstanceOf(SyscallError);
     expect(e).toMatchObject({ errno: -2, errnoCode: 'ENOENT', syscall: 'open' });
     expect(((e as Error).cause as Error).message).toContain('/dev/bsg/9:9:9:9');
+  });
+});
+
+describe('the stage record', () => {
+  it('names every word of a record once, within STAGE_WORDS, frozen', () => {
+    const { STAGE_FIELDS: f, STAGE_WORDS } = loadNative();
+    expect(Object.isFrozen(f)).toBe(true);
+    const words = [
+      f.slot,
+      f.op,
+      f.fd,
+      f.cdbLength,
+      f.direction,
+      f.dataLength,
+      f.senseLength,
+      f.timeoutMs,
+      f.bufIndex,
+    ];
+    expect(new Set(words).size).toBe(words.length);
+    expect(words.length).toBe(STAGE_WORDS);
+    for (const w of words) expect(w >= 0 && w < STAGE_WORDS && Number.isInteger(w)).toBe(true);
+    // A NOP's worker flag rides in a command's fd word.
+    expect(f.viaWorker).toBe(f.fd);
+    expect(f.opNop).not.toBe(f.opCmd);
   });
 });
 

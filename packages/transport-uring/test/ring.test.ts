@@ -2,7 +2,8 @@ import { closeSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeBsgCompletion, encodeBsgCompletion, loadNative, openBsg, UringRing } from '../src/index.js';
+import { decodeBsgCompletion, encodeBsgCompletion, openBsg, UringRing } from '../src/index.js';
+import { loadNative } from '../src/native.js';
 
 const rings: UringRing[] = [];
 function ring(entries = 64): UringRing {

@@ -29,13 +29,15 @@ import { assertResultInvariants, describeTransportConformance } from '@scsikit/t
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadSgioBinding,
-  openSgioTransport,
-  parseSgioPath,
-  readSysfsLimits,
   type SgioBinding,
   type SgioCallback,
   type SgioNativeError,
   type SgioNativeResult,
+} from '../src/native.js';
+import {
+  openSgioTransport,
+  parseSgioPath,
+  readSysfsLimits,
   SgioTransport,
   type SgioTransportInit,
   threadpoolSize,

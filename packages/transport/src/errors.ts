@@ -14,6 +14,7 @@ export const TransportErrorCodes = {
   SYSCALL: 'ERR_SCSIKIT_SYSCALL',
   DEVICE_GONE: 'ERR_SCSIKIT_DEVICE_GONE',
   OUTCOME_UNKNOWN: 'ERR_SCSIKIT_OUTCOME_UNKNOWN',
+  NATIVE_UNAVAILABLE: 'ERR_SCSIKIT_NATIVE_UNAVAILABLE',
 } as const;
 
 /** One of the {@link TransportErrorCodes} values: `error.code` of every TransportError. */
@@ -112,6 +113,23 @@ export class InvalidCommandError extends TransportError {
     super(TransportErrorCodes.INVALID_COMMAND, message);
     this.name = 'InvalidCommandError';
     this.field = field;
+  }
+}
+
+/**
+ * A kernel transport's native addon cannot be loaded on this machine: no prebuilt binary fits
+ * (platform, architecture, libc) and no source build exists. Nothing was sent. `missing` names the
+ * packages a source build needs that this machine lacks; `platform` is `linux-x64-glibc` and the like.
+ */
+export class NativeUnavailableError extends TransportError {
+  static override readonly code = TransportErrorCodes.NATIVE_UNAVAILABLE;
+  readonly platform: string;
+  readonly missing: readonly string[];
+  constructor(platform: string, missing: readonly string[], message: string, cause?: unknown) {
+    super(TransportErrorCodes.NATIVE_UNAVAILABLE, message, { cause });
+    this.name = 'NativeUnavailableError';
+    this.platform = platform;
+    this.missing = missing;
   }
 }
 

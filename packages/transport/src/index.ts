@@ -32,6 +32,7 @@ export {
   DeviceGoneError,
   errnoError,
   InvalidCommandError,
+  NativeUnavailableError,
   OutcomeUnknownError,
   SyscallError,
   TransportAbortedError,
