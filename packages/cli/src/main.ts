@@ -5,6 +5,7 @@
  * process; bin.ts binds it to the real process.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
 import { LOG_PAGE_CONTROL, type LogPageControl, MODE_PAGE_CONTROL, type ModePageControl } from '@scsikit/cdb';
 import {
   CHANNELS,
@@ -66,7 +67,8 @@ import { hexList } from './format.js';
 import { type ErrorBody, SCHEMA_VERSION, stringifyDocument, toJsonValue } from './json.js';
 import { COMMAND_SCHEMAS, schemaCommand, writeSchemaFiles } from './schemas.js';
 
-export const VERSION = '0.1.0';
+/** The package's own version (src/ and dist/ both sit beside package.json), kept by changesets. */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
 /** What `run` needs from the outside world; tests replace `open` and `listDevices`. */
 export interface CliDeps {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeUnavailableError } from '@scsikit/transport';
 
@@ -174,22 +173,15 @@ export function nativePlatform(): string {
   return `${process.platform}-${process.arch}-${libc()}`;
 }
 
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((d) => d !== '' && existsSync(join(d, command)));
-}
-
 /**
  * @internal What a source build of the addon needs that this machine lacks, as Debian/Ubuntu
- * package names (Fedora/RHEL: gcc-c++, make, python3, liburing-devel).
+ * package names (shared with the install step: scripts/build-tools.cjs).
  */
 export function missingBuildTools(): string[] {
-  const missing: string[] = [];
-  if (!onPath('g++') && !onPath('c++')) missing.push('g++');
-  if (!onPath('make')) missing.push('make');
-  if (!onPath('python3')) missing.push('python3');
-  const includes = ['/usr/include', '/usr/local/include'];
-  if (!includes.some((d) => existsSync(join(d, 'liburing.h')))) missing.push('liburing-dev');
-  return missing;
+  const tools = createRequire(import.meta.url)('../scripts/build-tools.cjs') as {
+    missingBuildTools(): string[];
+  };
+  return tools.missingBuildTools();
 }
 
 /**
