@@ -1,6 +1,7 @@
 import { ByteReader, type ByteSource } from './bytes.js';
 import { DecodeError } from './errors.js';
-import { cdbServiceAction, opcodeName } from './names.js';
+import { cdbServiceAction } from './names.js';
+import { commandForCdb, commandName, groupCdbLength } from './registry.js';
 
 /**
  * Fields of a decoded CDB, named as T10 names them. Only the fields of the decoded command's
@@ -112,23 +113,6 @@ export interface DecodedCdb {
   readonly fields: Readonly<CdbFields>;
 }
 
-/** Length fixed by the opcode's group, undefined where the CDB says (7Eh/7Fh), it is reserved or vendor specific. */
-function groupLength(opcode: number): number | undefined {
-  switch (opcode >> 5) {
-    case 0:
-      return 6;
-    case 1:
-    case 2:
-      return 10;
-    case 4:
-      return 16;
-    case 5:
-      return 12;
-    default:
-      return undefined;
-  }
-}
-
 const TAPE_LIKE = (pdt: number | undefined) => pdt === 0x01 || pdt === 0x12;
 
 /**
@@ -157,7 +141,7 @@ export function decodeCdb(bytes: ByteSource, peripheralType?: number): DecodedCd
       );
     }
   } else {
-    length = groupLength(opcode) ?? r.length;
+    length = commandForCdb(r.bytes)?.cdbLength ?? groupCdbLength(opcode) ?? r.length;
     if (length < 6) throw new DecodeError('cdb', `${r.length} byte(s) is shorter than any CDB (6)`, 0);
   }
   if (r.length !== length) {
@@ -170,7 +154,7 @@ export function decodeCdb(bytes: ByteSource, peripheralType?: number): DecodedCd
   const serviceAction = cdbServiceAction(r.bytes, peripheralType);
   const fields: CdbFields = { control: opcode === 0x7f ? r.u8(1, 'control') : r.u8(length - 1, 'control') };
   decodeFields(r, opcode, serviceAction, peripheralType, fields);
-  const name = opcodeName(opcode, serviceAction, peripheralType);
+  const name = commandName(r.bytes, peripheralType);
   return serviceAction === undefined
     ? { opcode, name, group, length, fields }
     : { opcode, serviceAction, name, group, length, fields };

@@ -35,6 +35,7 @@ export * from './pages/target-port-groups.js';
 export * from './pages/vpd.js';
 export * from './pages/zones.js';
 export * from './protocol-identifiers.js';
+export * from './registry.js';
 export * from './sense.js';
 export * from './spec/t10-tables.generated.js';
 export * from './types.js';

@@ -5,18 +5,17 @@
  * {@link CheckCondition} (or a status sentinel); `runCommand` turns every throw into an answer, so
  * nothing a CDB contains can make the model throw.
  */
-import { hasServiceAction } from '@scsikit/cdb';
+import {
+  findCommand,
+  groupCdbLength,
+  hasServiceAction,
+  type ReservationClass,
+  SAM_STATUS,
+  SENSE_KEY,
+} from '@scsikit/cdb';
 import type { DiskState } from './disk-model.js';
 import type { PrState } from './pr-handlers.js';
-import {
-  CheckCondition,
-  invalidCdbField,
-  invalidOpcode,
-  lbaOutOfRange,
-  SenseKey,
-  type SenseSpec,
-  Status,
-} from './sense.js';
+import { CheckCondition, invalidCdbField, invalidOpcode, lbaOutOfRange, type SenseSpec } from './sense.js';
 import type { ZoneState } from './zbc-handlers.js';
 
 /** Everything a handler may touch: the LU's state and its reservation and zone models. */
@@ -51,9 +50,13 @@ export interface DeviceAnswer {
   readonly dataLength: number;
 }
 
-/** Which reservation rules apply (SPC "commands allowed in the presence of reservations", simplified). */
-export type Access = 'none' | 'read' | 'write';
+/** Which reservation rules apply: the registry's reservation class (SPC-6 5.13, SBC-5 4.17). */
+export type Access = ReservationClass;
 
+/**
+ * One command the model implements. `opcode`, `serviceAction`, `cdbLength` and `access` come from
+ * `@scsikit/cdb`'s registry through {@link registered}; the rest is how this model runs it.
+ */
 export interface CommandDef {
   readonly opcode: number;
   readonly serviceAction?: number;
@@ -73,6 +76,29 @@ export interface CommandDef {
   readonly reserved?: Readonly<Record<number, number>>;
   /** Places data in `ctx.dataIn` and returns its length; throws CheckCondition or a sentinel. */
   run(lu: LogicalUnit, ctx: CommandContext): number;
+}
+
+/** The registry's facts a CommandDef carries. */
+export type RegisteredFacts = Pick<CommandDef, 'opcode' | 'serviceAction' | 'cdbLength' | 'access'>;
+
+/**
+ * Opcode, service action, CDB length and reservation class of a command from the registry. Throws
+ * when the registry has no entry: a handler for an unregistered command is a bug in the model,
+ * found when the command table is built rather than when the command runs.
+ */
+export function registered(opcode: number, serviceAction?: number): RegisteredFacts {
+  const entry = findCommand(opcode, serviceAction);
+  const matches =
+    entry !== undefined &&
+    (serviceAction === undefined
+      ? entry.serviceAction === undefined
+      : entry.serviceAction === serviceAction || entry.serviceAction === 'any');
+  if (!matches) {
+    const sa = serviceAction === undefined ? '' : ` service action ${serviceAction.toString(16)}h`;
+    throw new Error(`@scsikit/cdb's registry has no opcode ${opcode.toString(16)}h${sa}`);
+  }
+  const facts = { opcode, cdbLength: entry.cdbLength, access: entry.reservation };
+  return serviceAction === undefined ? facts : { ...facts, serviceAction };
 }
 
 /** Ends a command with a bare status (RESERVATION CONFLICT, CONDITION MET…). */
@@ -169,24 +195,7 @@ export function dataOut(ctx: CommandContext, bytes: number): Uint8Array {
 }
 
 /** NOT READY, LOGICAL UNIT NOT READY, INITIALIZING COMMAND REQUIRED (04h/02h). */
-const notReady: SenseSpec = { key: SenseKey.NOT_READY, asc: 0x04, ascq: 0x02 };
-
-/** Group code → CDB length (the rest are variable, reserved or vendor specific). */
-function groupLength(opcode: number): number {
-  switch (opcode >> 5) {
-    case 0:
-      return 6;
-    case 1:
-    case 2:
-      return 10;
-    case 4:
-      return 16;
-    case 5:
-      return 12;
-    default:
-      return 6;
-  }
-}
+const notReady: SenseSpec = { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 };
 
 /**
  * Runs one command on the LU, as the device would: never throws. An unexpected exception inside
@@ -195,7 +204,8 @@ function groupLength(opcode: number): number {
 export function runCommand(lu: LogicalUnit, ctx: CommandContext): DeviceAnswer {
   try {
     const opcode = ctx.cdb[0] ?? 0;
-    const want = groupLength(opcode);
+    // Short CDBs are padded to their group's length; vendor and variable-length ones to 6 bytes.
+    const want = groupCdbLength(opcode) ?? 6;
     const cdb = ctx.cdb.length >= want ? ctx.cdb : padded(ctx.cdb, want);
     const c: CommandContext = cdb === ctx.cdb ? ctx : { ...ctx, cdb };
     const def = lu.table.find(cdb);
@@ -206,22 +216,23 @@ export function runCommand(lu: LogicalUnit, ctx: CommandContext): DeviceAnswer {
     }
     if (def.ignoresUnitAttention !== true) {
       const ua = lu.state.takeUnitAttention(ctx.connection);
-      if (ua !== undefined) return { status: Status.CHECK_CONDITION, sense: ua, dataLength: 0 };
+      if (ua !== undefined) return { status: SAM_STATUS.CHECK_CONDITION, sense: ua, dataLength: 0 };
     }
     if (lu.pr.conflicts(ctx.connection, def.access))
-      return { status: Status.RESERVATION_CONFLICT, dataLength: 0 };
+      return { status: SAM_STATUS.RESERVATION_CONFLICT, dataLength: 0 };
     checkReserved(def, cdb);
     if (def.medium && lu.state.stopped)
-      return { status: Status.CHECK_CONDITION, sense: notReady, dataLength: 0 };
+      return { status: SAM_STATUS.CHECK_CONDITION, sense: notReady, dataLength: 0 };
     const dataLength = def.run(lu, c);
-    return { status: Status.GOOD, dataLength };
+    return { status: SAM_STATUS.GOOD, dataLength };
   } catch (e) {
-    if (e instanceof CheckCondition) return { status: Status.CHECK_CONDITION, sense: e.sense, dataLength: 0 };
+    if (e instanceof CheckCondition)
+      return { status: SAM_STATUS.CHECK_CONDITION, sense: e.sense, dataLength: 0 };
     if (e instanceof StatusOnly) return { status: e.status, dataLength: 0 };
-    if (e instanceof HostFailure) return { status: Status.GOOD, hostStatus: e.hostStatus, dataLength: 0 };
+    if (e instanceof HostFailure) return { status: SAM_STATUS.GOOD, hostStatus: e.hostStatus, dataLength: 0 };
     return {
-      status: Status.CHECK_CONDITION,
-      sense: { key: SenseKey.HARDWARE_ERROR, asc: 0x44, ascq: 0x00 },
+      status: SAM_STATUS.CHECK_CONDITION,
+      sense: { key: SENSE_KEY.HARDWARE_ERROR, asc: 0x44, ascq: 0x00 },
       dataLength: 0,
     };
   }

@@ -5,6 +5,7 @@
  * `preflight`, settles through `PendingCommands` (watchdog, abort, close), keeps at most
  * `queueDepth` commands in the device and queues the rest by priority.
  */
+import { SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
 import {
   DeviceGoneError,
   type FixedBufferLease,
@@ -31,7 +32,7 @@ import { FaultInjector, type FiredFault } from './faults.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
-import { buildSense, SenseKey, Status } from './sense.js';
+import { buildSense } from './sense.js';
 import { spcCommands } from './spc-handlers.js';
 import { ZoneState, zbcCommands } from './zbc-handlers.js';
 
@@ -227,7 +228,7 @@ export class EmulatedDiskConnection implements Transport {
     unit.connections.add(this);
     unit.state.connections.add(this.id);
     if (o.powerOnUnitAttention) {
-      unit.state.addUnitAttention(this.id, { key: SenseKey.UNIT_ATTENTION, asc: 0x29, ascq: 0x00 });
+      unit.state.addUnitAttention(this.id, { key: SENSE_KEY.UNIT_ATTENTION, asc: 0x29, ascq: 0x00 });
     }
   }
 
@@ -300,7 +301,7 @@ export class EmulatedDiskConnection implements Transport {
   abortInDevice(job: Job): void {
     if (!this.#inDevice.has(job)) return;
     this.#release(job);
-    this.#finish(job, { status: Status.TASK_ABORTED, dataLength: 0 });
+    this.#finish(job, { status: SAM_STATUS.TASK_ABORTED, dataLength: 0 });
   }
 
   /** @internal The device was removed: commands still waiting in userspace can never be sent. */
@@ -406,14 +407,14 @@ export class EmulatedDiskConnection implements Transport {
 
   #faultAnswer(job: Job, fault: FiredFault): DeviceAnswer & { rawSense?: Uint8Array } {
     const e = fault.effect;
-    if (e === 'busy') return { status: Status.BUSY, dataLength: 0 };
-    if (e === 'task-set-full') return { status: Status.TASK_SET_FULL, dataLength: 0 };
+    if (e === 'busy') return { status: SAM_STATUS.BUSY, dataLength: 0 };
+    if (e === 'task-set-full') return { status: SAM_STATUS.TASK_SET_FULL, dataLength: 0 };
     if (e === 'medium-error' && fault.sense !== undefined) {
       const write = WRITE_OPCODES.has(job.cmd.cdb[0] ?? 0);
       const counters = this.unit.state.counters[write ? 'write' : 'read'];
       counters.uncorrected++;
       return {
-        status: Status.CHECK_CONDITION,
+        status: SAM_STATUS.CHECK_CONDITION,
         sense: write ? { ...fault.sense, asc: 0x0c, ascq: 0x00 } : fault.sense,
         dataLength: 0,
       };
@@ -428,7 +429,7 @@ export class EmulatedDiskConnection implements Transport {
       };
     }
     return {
-      status: Status.CHECK_CONDITION,
+      status: SAM_STATUS.CHECK_CONDITION,
       ...(fault.sense === undefined ? {} : { sense: fault.sense }),
       dataLength: 0,
     };
@@ -441,7 +442,7 @@ export class EmulatedDiskConnection implements Transport {
     if (answer.rawSense !== undefined) sense = answer.rawSense.slice(0, limit);
     else if (answer.sense !== undefined)
       sense = buildSense(answer.sense, this.unit.state.descriptorSense).subarray(0, limit);
-    const ok = answer.status === Status.GOOD && (answer.hostStatus ?? 0) === 0;
+    const ok = answer.status === SAM_STATUS.GOOD && (answer.hostStatus ?? 0) === 0;
     const residual =
       cmd.direction === 'in'
         ? job.transfer - Math.min(answer.dataLength, job.transfer)

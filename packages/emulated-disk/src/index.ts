@@ -29,5 +29,5 @@ export {
 } from './faults.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
-export { buildSense, type FieldPointer, SenseKey, type SenseSpec, Status } from './sense.js';
+export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { ZoneCondition } from './zbc-handlers.js';

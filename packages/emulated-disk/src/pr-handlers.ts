@@ -9,13 +9,14 @@
  * REGISTRATIONS PREEMPTED; CLEAR gives the other registrants 2Ah/03h RESERVATIONS PREEMPTED; releasing
  * a registrants-only or all-registrants reservation gives them 2Ah/04h RESERVATIONS RELEASED.
  */
-import { buildSasTransportId, putU16, putU32, putU64 } from '@scsikit/cdb';
+import { buildSasTransportId, putU16, putU32, putU64, SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
 import {
   type Access,
   type CommandContext,
   type CommandDef,
   dataOut,
   type LogicalUnit,
+  registered,
   respond,
   StatusOnly,
   u16,
@@ -23,14 +24,7 @@ import {
   u64,
 } from './commands.js';
 import type { DiskState } from './disk-model.js';
-import {
-  CheckCondition,
-  invalidCdbField,
-  invalidParameterField,
-  parameterListLengthError,
-  SenseKey,
-  Status,
-} from './sense.js';
+import { CheckCondition, invalidCdbField, invalidParameterField, parameterListLengthError } from './sense.js';
 
 /** Reservation types (SPC): WE, EA, WE-RO, EA-RO, WE-AR, EA-AR. */
 export const PrType = {
@@ -46,8 +40,8 @@ const VALID_TYPES = new Set<number>(Object.values(PrType));
 const allRegistrants = (type: number) => type === 0x7 || type === 0x8;
 const registrantsType = (type: number) => type >= 0x5;
 
-const conflict = () => new StatusOnly(Status.RESERVATION_CONFLICT);
-const ua = (ascq: number) => ({ key: SenseKey.UNIT_ATTENTION, asc: 0x2a, ascq });
+const conflict = () => new StatusOnly(SAM_STATUS.RESERVATION_CONFLICT);
+const ua = (ascq: number) => ({ key: SENSE_KEY.UNIT_ATTENTION, asc: 0x2a, ascq });
 
 /** The SAS address a connection's TransportID reports in READ FULL STATUS. */
 export const initiatorSasAddress = (connection: number): bigint =>
@@ -233,7 +227,7 @@ function persistentReserveOut(lu: LogicalUnit, ctx: CommandContext): number {
       const r = pr.reservation;
       if (r === undefined || !pr.isHolder(me)) return 0;
       if (scope !== 0 || r.type !== type) {
-        throw new CheckCondition({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x04 });
+        throw new CheckCondition({ key: SENSE_KEY.ILLEGAL_REQUEST, asc: 0x26, ascq: 0x04 });
       }
       pr.releaseReservation(me);
       return 0;
@@ -278,13 +272,16 @@ function persistentReserveOut(lu: LogicalUnit, ctx: CommandContext): number {
   }
 }
 
-const pr = { access: 'none', medium: false, cdbLength: 10, timeouts: [1, 30] } as const;
+const pr = { medium: false, timeouts: [1, 30] } as const;
 
 export const prCommands: readonly CommandDef[] = [
-  ...[0, 1, 2, 3].map((serviceAction) => ({ opcode: 0x5e, serviceAction, ...pr, run: persistentReserveIn })),
+  ...[0, 1, 2, 3].map((serviceAction) => ({
+    ...registered(0x5e, serviceAction),
+    ...pr,
+    run: persistentReserveIn,
+  })),
   ...[0, 1, 2, 3, 4, 5, 6].map((serviceAction) => ({
-    opcode: 0x5f,
-    serviceAction,
+    ...registered(0x5f, serviceAction),
     ...pr,
     run: persistentReserveOut,
   })),

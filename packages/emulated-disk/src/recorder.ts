@@ -3,7 +3,7 @@
  * test asserts on ("my code sent SYNCHRONIZE CACHE after the last WRITE"). Commands refused before
  * reaching the device (invalid, closed, already aborted) are not recorded.
  */
-import { cdbServiceAction, type DecodedCdb, decodeCdb, opcodeName } from '@scsikit/cdb';
+import { cdbServiceAction, commandName, type DecodedCdb, decodeCdb } from '@scsikit/cdb';
 import type { DataDirection } from '@scsikit/transport';
 
 /** How a recorded command ended. */
@@ -29,7 +29,7 @@ export interface RecordedCommand {
   readonly cdb: Uint8Array;
   readonly opcode: number;
   readonly serviceAction?: number;
-  /** T10 name from cdb's `opcodeName`, e.g. 'READ(16)', 'PERSISTENT RESERVE OUT (REGISTER)'. */
+  /** From cdb's `commandName`, e.g. 'READ(16)', 'PERSISTENT RESERVE OUT (REGISTER)'. */
   readonly name: string;
   readonly direction: DataDirection;
   /** Bytes the command moves (data-out given, or data-in room). */
@@ -104,7 +104,7 @@ export class CommandRecorder {
       cdb: copy,
       opcode,
       ...(serviceAction === undefined ? {} : { serviceAction }),
-      name: opcodeName(opcode, serviceAction, pdt),
+      name: commandName(copy, pdt),
       direction,
       transferLength,
       // Decoded lazily: most tests never look, and the recorder sits on the hot path.

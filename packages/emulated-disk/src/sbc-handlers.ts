@@ -3,13 +3,14 @@
  * (10, 16), COMPARE AND WRITE, READ CAPACITY (10, 16) and GET LBA STATUS. Data moves straight
  * between the caller's buffer and the block store (reads land in place).
  */
-import { putU32, putU64 } from '@scsikit/cdb';
+import { putU32, putU64, SENSE_KEY } from '@scsikit/cdb';
 import {
   type CommandContext,
   type CommandDef,
   checkRange,
   dataOut,
   type LogicalUnit,
+  registered,
   respond,
   u16,
   u24,
@@ -23,7 +24,6 @@ import {
   invalidParameterField,
   lbaOutOfRange,
   parameterListLengthError,
-  SenseKey,
 } from './sense.js';
 
 /** Where a command's LBA and block count live, for handlers, faults and the recorder. */
@@ -81,9 +81,9 @@ export function lbaExtent(cdb: Uint8Array): { lba: bigint; blocks: number } | un
 /** Commands that write the medium (the 'medium-error' fault reports WRITE ERROR for them). */
 export const WRITE_OPCODES: ReadonlySet<number> = new Set([0x0a, 0x2a, 0xaa, 0x8a, 0x41, 0x93, 0x89]);
 
-const writeProtected = () => new CheckCondition({ key: SenseKey.DATA_PROTECT, asc: 0x27, ascq: 0x00 });
+const writeProtected = () => new CheckCondition({ key: SENSE_KEY.DATA_PROTECT, asc: 0x27, ascq: 0x00 });
 const miscompare = (offset: number) =>
-  new CheckCondition({ key: SenseKey.MISCOMPARE, asc: 0x1d, ascq: 0x00, information: offset });
+  new CheckCondition({ key: SENSE_KEY.MISCOMPARE, asc: 0x1d, ascq: 0x00, information: offset });
 
 /** RDPROTECT/WRPROTECT/VRPROTECT (byte 1 bits 7–5) must be 0: the disk has no protection information. */
 function checkNoProtection(cdb: Uint8Array): void {
@@ -305,33 +305,31 @@ const io = { medium: true, timeouts: [1, 30] } as const;
 /** The SBC command set for these options (UNMAP only with thin provisioning). */
 export function sbcCommands(o: ResolvedOptions): CommandDef[] {
   const defs: CommandDef[] = [
-    { opcode: 0x08, cdbLength: 6, access: 'read', ...io, run: read },
-    { opcode: 0x0a, cdbLength: 6, access: 'write', ...io, run: write },
+    { ...registered(0x08), ...io, run: read },
+    { ...registered(0x0a), ...io, run: write },
     {
-      opcode: 0x25,
-      cdbLength: 10,
-      access: 'none',
+      ...registered(0x25),
       medium: true,
       reserved: { 1: 0xff, 6: 0xff, 7: 0xff, 8: 0xfe },
       run: readCapacity10,
     },
-    { opcode: 0x28, cdbLength: 10, access: 'read', ...io, run: read },
-    { opcode: 0x2a, cdbLength: 10, access: 'write', ...io, run: write },
-    { opcode: 0x2f, cdbLength: 10, access: 'read', ...io, run: verify },
-    { opcode: 0x35, cdbLength: 10, access: 'write', ...io, reserved: { 1: 0xf8 }, run: synchronizeCache },
-    { opcode: 0x41, cdbLength: 10, access: 'write', ...io, run: writeSame },
-    { opcode: 0x88, cdbLength: 16, access: 'read', ...io, run: read },
-    { opcode: 0x89, cdbLength: 16, access: 'write', ...io, run: compareAndWrite },
-    { opcode: 0x8a, cdbLength: 16, access: 'write', ...io, run: write },
-    { opcode: 0x8f, cdbLength: 16, access: 'read', ...io, run: verify },
-    { opcode: 0x91, cdbLength: 16, access: 'write', ...io, reserved: { 1: 0xf8 }, run: synchronizeCache },
-    { opcode: 0x93, cdbLength: 16, access: 'write', ...io, run: writeSame },
-    { opcode: 0x9e, serviceAction: 0x10, cdbLength: 16, access: 'none', medium: true, run: readCapacity16 },
-    { opcode: 0x9e, serviceAction: 0x12, cdbLength: 16, access: 'read', ...io, run: getLbaStatus },
-    { opcode: 0xa8, cdbLength: 12, access: 'read', ...io, run: read },
-    { opcode: 0xaa, cdbLength: 12, access: 'write', ...io, run: write },
-    { opcode: 0xaf, cdbLength: 12, access: 'read', ...io, run: verify },
+    { ...registered(0x28), ...io, run: read },
+    { ...registered(0x2a), ...io, run: write },
+    { ...registered(0x2f), ...io, run: verify },
+    { ...registered(0x35), ...io, reserved: { 1: 0xf8 }, run: synchronizeCache },
+    { ...registered(0x41), ...io, run: writeSame },
+    { ...registered(0x88), ...io, run: read },
+    { ...registered(0x89), ...io, run: compareAndWrite },
+    { ...registered(0x8a), ...io, run: write },
+    { ...registered(0x8f), ...io, run: verify },
+    { ...registered(0x91), ...io, reserved: { 1: 0xf8 }, run: synchronizeCache },
+    { ...registered(0x93), ...io, run: writeSame },
+    { ...registered(0x9e, 0x10), medium: true, run: readCapacity16 },
+    { ...registered(0x9e, 0x12), ...io, run: getLbaStatus },
+    { ...registered(0xa8), ...io, run: read },
+    { ...registered(0xaa), ...io, run: write },
+    { ...registered(0xaf), ...io, run: verify },
   ];
-  if (o.thin !== undefined) defs.push({ opcode: 0x42, cdbLength: 10, access: 'write', ...io, run: unmap });
+  if (o.thin !== undefined) defs.push({ ...registered(0x42), ...io, run: unmap });
   return defs;
 }

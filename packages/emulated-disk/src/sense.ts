@@ -3,31 +3,7 @@
  * (72h) when the control mode page's D_SENSE bit is set — exactly what a device builds; decoding
  * lives in `@scsikit/cdb` (`decodeSense`).
  */
-import { putU32, putU64 } from '@scsikit/cdb';
-
-/** SPC sense keys used by the model. */
-export const SenseKey = {
-  NO_SENSE: 0x0,
-  NOT_READY: 0x2,
-  MEDIUM_ERROR: 0x3,
-  HARDWARE_ERROR: 0x4,
-  ILLEGAL_REQUEST: 0x5,
-  UNIT_ATTENTION: 0x6,
-  DATA_PROTECT: 0x7,
-  ABORTED_COMMAND: 0xb,
-  MISCOMPARE: 0xe,
-} as const;
-
-/** SAM status codes the model answers with. */
-export const Status = {
-  GOOD: 0x00,
-  CHECK_CONDITION: 0x02,
-  CONDITION_MET: 0x04,
-  BUSY: 0x08,
-  RESERVATION_CONFLICT: 0x18,
-  TASK_SET_FULL: 0x28,
-  TASK_ABORTED: 0x40,
-} as const;
+import { putU32, putU64, SENSE_KEY } from '@scsikit/cdb';
 
 /** Sense-key specific field pointer (ILLEGAL REQUEST): where in the CDB or parameter list the error is. */
 export interface FieldPointer {
@@ -57,12 +33,12 @@ export class CheckCondition {
 
 /** Shorthands for the answers every handler needs. */
 export const invalidOpcode = (): CheckCondition =>
-  new CheckCondition({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x20, ascq: 0x00 });
+  new CheckCondition({ key: SENSE_KEY.ILLEGAL_REQUEST, asc: 0x20, ascq: 0x00 });
 
 /** INVALID FIELD IN CDB (24h/00h), pointing at the byte (and bit) in error. */
 export const invalidCdbField = (byte: number, bit?: number): CheckCondition =>
   new CheckCondition({
-    key: SenseKey.ILLEGAL_REQUEST,
+    key: SENSE_KEY.ILLEGAL_REQUEST,
     asc: 0x24,
     ascq: 0x00,
     fieldPointer: bit === undefined ? { inCdb: true, byte } : { inCdb: true, byte, bit },
@@ -71,7 +47,7 @@ export const invalidCdbField = (byte: number, bit?: number): CheckCondition =>
 /** INVALID FIELD IN PARAMETER LIST (26h/00h), pointing into the data-out buffer. */
 export const invalidParameterField = (byte: number, bit?: number): CheckCondition =>
   new CheckCondition({
-    key: SenseKey.ILLEGAL_REQUEST,
+    key: SENSE_KEY.ILLEGAL_REQUEST,
     asc: 0x26,
     ascq: 0x00,
     fieldPointer: bit === undefined ? { inCdb: false, byte } : { inCdb: false, byte, bit },
@@ -79,11 +55,11 @@ export const invalidParameterField = (byte: number, bit?: number): CheckConditio
 
 /** PARAMETER LIST LENGTH ERROR (1Ah/00h). */
 export const parameterListLengthError = (): CheckCondition =>
-  new CheckCondition({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x1a, ascq: 0x00 });
+  new CheckCondition({ key: SENSE_KEY.ILLEGAL_REQUEST, asc: 0x1a, ascq: 0x00 });
 
 /** LOGICAL BLOCK ADDRESS OUT OF RANGE (21h/00h), INFORMATION = the LBA. */
 export const lbaOutOfRange = (lba: bigint | number): CheckCondition =>
-  new CheckCondition({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x21, ascq: 0x00, information: lba });
+  new CheckCondition({ key: SENSE_KEY.ILLEGAL_REQUEST, asc: 0x21, ascq: 0x00, information: lba });
 
 /** Three sense-key specific bytes: SKSV, C/D, BPV, bit pointer, field pointer. */
 function sksBytes(p: FieldPointer): [number, number, number] {
@@ -144,4 +120,4 @@ export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
 }
 
 /** NO SENSE, no additional sense information: what REQUEST SENSE returns when nothing is pending. */
-export const NO_SENSE: SenseSpec = { key: SenseKey.NO_SENSE, asc: 0, ascq: 0 };
+export const NO_SENSE: SenseSpec = { key: SENSE_KEY.NO_SENSE, asc: 0, ascq: 0 };

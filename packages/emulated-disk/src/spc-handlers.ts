@@ -3,12 +3,13 @@
  * VPD), MODE SENSE/SELECT (6 and 10), LOG SENSE, REPORT LUNS, REPORT SUPPORTED OPERATION CODES,
  * START STOP UNIT and SEND DIAGNOSTIC (self-tests, for the self-test results log).
  */
-import { encodeLun, putU16, putU32, putU64 } from '@scsikit/cdb';
+import { encodeLun, putU16, putU32, putU64, SENSE_KEY } from '@scsikit/cdb';
 import {
   type CommandContext,
   type CommandDef,
   dataOut,
   type LogicalUnit,
+  registered,
   respond,
   u16,
   u32,
@@ -20,7 +21,6 @@ import {
   invalidParameterField,
   NO_SENSE,
   parameterListLengthError,
-  SenseKey,
 } from './sense.js';
 
 const ascii = (text: string, length: number): Uint8Array =>
@@ -175,7 +175,7 @@ function requestSense(lu: LogicalUnit, ctx: CommandContext): number {
   const alloc = ctx.cdb[4] ?? 0;
   const pending =
     lu.state.takeUnitAttention(ctx.connection) ??
-    (lu.state.stopped ? { key: SenseKey.NOT_READY, asc: 0x04, ascq: 0x02 } : NO_SENSE);
+    (lu.state.stopped ? { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 } : NO_SENSE);
   return respond(ctx, buildSense(pending, desc), alloc);
 }
 
@@ -310,7 +310,7 @@ function modeSelect(lu: LogicalUnit, ctx: CommandContext, ten: boolean): number 
     if (sp) s.modeSaved.set(code, page.slice());
   }
   if (updates.length > 0)
-    s.addUnitAttentionToOthers(ctx.connection, { key: SenseKey.UNIT_ATTENTION, asc: 0x2a, ascq: 0x01 });
+    s.addUnitAttentionToOthers(ctx.connection, { key: SENSE_KEY.UNIT_ATTENTION, asc: 0x2a, ascq: 0x01 });
   return 0;
 }
 
@@ -490,60 +490,47 @@ const admin = { medium: false } as const;
 export const spcCommands: readonly CommandDef[] = [
   // TEST UNIT READY: bytes 1–4 reserved.
   {
-    opcode: 0x00,
-    cdbLength: 6,
-    access: 'none',
+    ...registered(0x00),
     medium: true,
     reserved: { 1: 0xff, 2: 0xff, 3: 0xff, 4: 0xff },
     run: () => 0,
   },
   {
-    opcode: 0x03,
-    cdbLength: 6,
-    access: 'none',
+    ...registered(0x03),
     ...admin,
     ignoresUnitAttention: true,
     reserved: { 1: 0xfe, 2: 0xff, 3: 0xff },
     run: requestSense,
   },
   {
-    opcode: 0x12,
-    cdbLength: 6,
-    access: 'none',
+    ...registered(0x12),
     ...admin,
     ignoresUnitAttention: true,
     reserved: { 1: 0xfc },
     run: inquiry,
   },
-  { opcode: 0x15, cdbLength: 6, access: 'write', ...admin, run: (lu, c) => modeSelect(lu, c, false) },
-  { opcode: 0x1a, cdbLength: 6, access: 'read', ...admin, run: (lu, c) => modeSense(lu, c, false) },
+  { ...registered(0x15), ...admin, run: (lu, c) => modeSelect(lu, c, false) },
+  { ...registered(0x1a), ...admin, run: (lu, c) => modeSense(lu, c, false) },
   {
-    opcode: 0x1b,
-    cdbLength: 6,
-    access: 'write',
+    ...registered(0x1b),
     ...admin,
     timeouts: [1, 60],
     reserved: { 1: 0xfe, 2: 0xff, 3: 0xf0, 4: 0x08 },
     run: startStopUnit,
   },
-  { opcode: 0x1d, cdbLength: 6, access: 'write', ...admin, timeouts: [1, 120], run: sendDiagnostic },
-  { opcode: 0x4d, cdbLength: 10, access: 'none', ...admin, run: logSense },
-  { opcode: 0x55, cdbLength: 10, access: 'write', ...admin, run: (lu, c) => modeSelect(lu, c, true) },
-  { opcode: 0x5a, cdbLength: 10, access: 'read', ...admin, run: (lu, c) => modeSense(lu, c, true) },
+  { ...registered(0x1d), ...admin, timeouts: [1, 120], run: sendDiagnostic },
+  { ...registered(0x4d), ...admin, run: logSense },
+  { ...registered(0x55), ...admin, run: (lu, c) => modeSelect(lu, c, true) },
+  { ...registered(0x5a), ...admin, run: (lu, c) => modeSense(lu, c, true) },
   {
-    opcode: 0xa0,
-    cdbLength: 12,
-    access: 'none',
+    ...registered(0xa0),
     ...admin,
     ignoresUnitAttention: true,
     reserved: { 1: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 10: 0xff },
     run: reportLuns,
   },
   {
-    opcode: 0xa3,
-    serviceAction: 0x0c,
-    cdbLength: 12,
-    access: 'none',
+    ...registered(0xa3, 0x0c),
     ...admin,
     run: reportSupportedOpcodes,
   },

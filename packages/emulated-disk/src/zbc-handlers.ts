@@ -5,10 +5,18 @@
  * not at the write pointer → 21h/04h UNALIGNED WRITE COMMAND, too many open zones → DATA PROTECT
  * 55h/0Eh INSUFFICIENT ZONE RESOURCES. Reads are unrestricted (URSWRZ = 1): unwritten blocks read zeroes.
  */
-import { putU32, putU64 } from '@scsikit/cdb';
-import { type CommandContext, type CommandDef, type LogicalUnit, respond, u32, u64 } from './commands.js';
+import { putU32, putU64, SENSE_KEY } from '@scsikit/cdb';
+import {
+  type CommandContext,
+  type CommandDef,
+  type LogicalUnit,
+  registered,
+  respond,
+  u32,
+  u64,
+} from './commands.js';
 import type { BlockStore } from './disk-model.js';
-import { CheckCondition, invalidCdbField, lbaOutOfRange, SenseKey } from './sense.js';
+import { CheckCondition, invalidCdbField, lbaOutOfRange } from './sense.js';
 
 /** ZBC zone conditions. */
 export const ZoneCondition = {
@@ -29,7 +37,7 @@ export interface Zone {
   writePointer: number;
 }
 
-const rangeError = (ascq: number) => new CheckCondition({ key: SenseKey.ILLEGAL_REQUEST, asc: 0x21, ascq });
+const rangeError = (ascq: number) => new CheckCondition({ key: SENSE_KEY.ILLEGAL_REQUEST, asc: 0x21, ascq });
 
 export class ZoneState {
   readonly zones: Zone[] = [];
@@ -85,7 +93,7 @@ export class ZoneState {
       this.maxOpen !== undefined &&
       this.openCount >= this.maxOpen
     ) {
-      throw new CheckCondition({ key: SenseKey.DATA_PROTECT, asc: 0x55, ascq: 0x0e });
+      throw new CheckCondition({ key: SENSE_KEY.DATA_PROTECT, asc: 0x55, ascq: 0x0e });
     }
   }
 
@@ -198,7 +206,7 @@ function apply(zs: ZoneState, z: Zone, action: Action, all: boolean): void {
       if (c === ZoneCondition.EXPLICITLY_OPEN || c === ZoneCondition.FULL) return;
       if (all && c !== ZoneCondition.CLOSED) return;
       if (c !== ZoneCondition.IMPLICITLY_OPEN && zs.maxOpen !== undefined && zs.openCount >= zs.maxOpen) {
-        throw new CheckCondition({ key: SenseKey.DATA_PROTECT, asc: 0x55, ascq: 0x0e });
+        throw new CheckCondition({ key: SENSE_KEY.DATA_PROTECT, asc: 0x55, ascq: 0x0e });
       }
       z.condition = ZoneCondition.EXPLICITLY_OPEN;
       return;
@@ -215,7 +223,7 @@ function zoneAction(action: Action) {
     const zs = lu.zones as ZoneState;
     const all = ((ctx.cdb[14] ?? 0) & 0x01) !== 0;
     if (lu.state.writeProtected && action !== 'close') {
-      throw new CheckCondition({ key: SenseKey.DATA_PROTECT, asc: 0x27, ascq: 0x00 });
+      throw new CheckCondition({ key: SENSE_KEY.DATA_PROTECT, asc: 0x27, ascq: 0x00 });
     }
     if (all) {
       for (const z of zs.zones) if (z.type === 2) apply(zs, z, action, true);
@@ -233,9 +241,9 @@ function zoneAction(action: Action) {
 const zbc = { medium: true, timeouts: [1, 30] } as const;
 
 export const zbcCommands: readonly CommandDef[] = [
-  { opcode: 0x95, serviceAction: 0x00, cdbLength: 16, access: 'read', ...zbc, run: reportZones },
-  { opcode: 0x94, serviceAction: 0x01, cdbLength: 16, access: 'write', ...zbc, run: zoneAction('close') },
-  { opcode: 0x94, serviceAction: 0x02, cdbLength: 16, access: 'write', ...zbc, run: zoneAction('finish') },
-  { opcode: 0x94, serviceAction: 0x03, cdbLength: 16, access: 'write', ...zbc, run: zoneAction('open') },
-  { opcode: 0x94, serviceAction: 0x04, cdbLength: 16, access: 'write', ...zbc, run: zoneAction('reset') },
+  { ...registered(0x95, 0x00), ...zbc, run: reportZones },
+  { ...registered(0x94, 0x01), ...zbc, run: zoneAction('close') },
+  { ...registered(0x94, 0x02), ...zbc, run: zoneAction('finish') },
+  { ...registered(0x94, 0x03), ...zbc, run: zoneAction('open') },
+  { ...registered(0x94, 0x04), ...zbc, run: zoneAction('reset') },
 ];

@@ -1,0 +1,339 @@
+/**
+ * The command registry: one entry per command scsikit knows (opcode, service action, name, CDB
+ * length, data direction, access class, idempotence, reservation class). The CDB decoder's names
+ * and lengths, core's read-only guard and retry policy, the emulated disk's dispatch and the CLI's
+ * `raw` naming all read it; nothing else keeps these facts.
+ *
+ * Sources: SPC-6, SBC-5, ZBC-2, SAT-5 for opcodes, lengths and directions (names as the T10 tables
+ * in spec/ give them, see names.ts). Access classes follow the Linux SCSI command filter where it has
+ * an opinion (`scsi_cmd_allowed()`, block/scsi_ioctl.c since 5.15, now drivers/scsi/scsi_ioctl.c)
+ * and are stricter where it is lenient (START STOP UNIT, which the kernel lets a read-only fd send,
+ * is write-class here). Reservation classes follow the "commands allowed in the presence of
+ * persistent reservations" tables of SPC-6 (5.13) and SBC-5 (4.17) for the commands the emulated
+ * disk implements; for the others: data reads conflict under Exclusive Access, anything that changes
+ * the medium or the device under every type, status and management commands never.
+ *
+ * Adding a command: docs/adding-a-command.md.
+ */
+import { cdbServiceAction, opcodeName } from './names.js';
+import type { DataDirection } from './types.js';
+
+/** 'read': changes nothing on the medium or in the device; 'write': may change either. */
+export type CommandAccess = 'read' | 'write';
+
+/** What the read-only guard and the retry policy act on. */
+export interface CommandClass {
+  readonly access: CommandAccess;
+  /** Sending it again after an ambiguous failure does no harm. */
+  readonly idempotent: boolean;
+}
+
+/**
+ * How a command fares against another initiator's persistent reservation (SPC-6 5.13, SBC-5 4.17):
+ * 'none' is allowed under every type, 'read' conflicts under Exclusive Access (it reads user data),
+ * 'write' conflicts under Write Exclusive too. PERSISTENT RESERVE IN/OUT are 'none': their own
+ * rules decide.
+ */
+export type ReservationClass = 'none' | 'read' | 'write';
+
+export interface CommandEntry {
+  readonly opcode: number;
+  /**
+   * The service action this entry is for. 'any': every service action of `opcode` without an entry
+   * of its own (the opcodes whose service action only qualifies the command, such as PERSISTENT
+   * RESERVE IN, and the class of the not-yet-listed actions of MAINTENANCE IN/OUT and the like).
+   * Absent for opcodes without a service action.
+   */
+  readonly serviceAction?: number | 'any';
+  /** Name as T10 writes it and as the builder's CdbSpec.name gives it, e.g. "READ(16)". */
+  readonly name: string;
+  /** 6, 10, 12, 16, or 32 for the variable-length (7Fh) commands scsikit builds. */
+  readonly cdbLength: number;
+  /** 'cdb': the CDB says (ATA PASS-THROUGH's T_DIR and PROTOCOL). */
+  readonly direction: DataDirection | 'cdb';
+  readonly access: CommandAccess;
+  readonly idempotent: boolean;
+  /** For commands whose class depends on CDB fields; wins over `access` and `idempotent`. */
+  readonly classify?: (cdb: Uint8Array) => CommandClass;
+  readonly reservation: ReservationClass;
+  /** The standard that defines it (where to read the CDB layout). */
+  readonly standard: 'SPC-6' | 'SBC-5' | 'ZBC-2' | 'SAT-5';
+}
+
+const READ: CommandClass = Object.freeze({ access: 'read', idempotent: true });
+const WRITE: CommandClass = Object.freeze({ access: 'write', idempotent: true });
+const WRITE_ONCE: CommandClass = Object.freeze({ access: 'write', idempotent: false });
+
+/** ATA PROTOCOL field values that move data in: PIO data-in (4), UDMA data-in (10). */
+const ATA_PROTOCOL_IN: ReadonlySet<number> = new Set([4, 10]);
+/** DMA (6), DMA queued (7), FPDMA (12): data-in when T_DIR (byte 2 bit 3) is set. */
+const ATA_PROTOCOL_DMA: ReadonlySet<number> = new Set([6, 7, 12]);
+/** RETURN RESPONSE INFORMATION (15): reads the ATA registers, runs nothing. */
+const ATA_PROTOCOL_RESPONSE = 15;
+
+/**
+ * ATA PASS-THROUGH(12/16): 'read' only for the data-in protocols (IDENTIFY, SMART READ DATA, READ
+ * LOG EXT); non-data (which covers SECURITY ERASE, SMART EXECUTE, FLUSH…), data-out and resets are
+ * 'write'. PROTOCOL is byte 1 bits 4-1, T_DIR byte 2 bit 3 (SAT-5).
+ */
+function classifyAtaPassThrough(cdb: Uint8Array): CommandClass {
+  const protocol = ((cdb[1] ?? 0) >> 1) & 0x0f;
+  const tDirIn = ((cdb[2] ?? 0) & 0x08) !== 0;
+  if (ATA_PROTOCOL_IN.has(protocol) || protocol === ATA_PROTOCOL_RESPONSE) return READ;
+  if (ATA_PROTOCOL_DMA.has(protocol) && tDirIn) return READ;
+  return WRITE_ONCE;
+}
+
+const spc = 'SPC-6';
+const sbc = 'SBC-5';
+const zbc = 'ZBC-2';
+const sat = 'SAT-5';
+
+type Standard = CommandEntry['standard'];
+type Direction = CommandEntry['direction'];
+
+/** An opcode without service action. */
+function cmd(
+  opcode: number,
+  name: string,
+  cdbLength: number,
+  direction: Direction,
+  klass: CommandClass,
+  reservation: ReservationClass,
+  standard: Standard,
+): CommandEntry {
+  return { opcode, name, cdbLength, direction, ...klass, reservation, standard };
+}
+
+/** One service action of an opcode, or 'any' for all its service actions without an entry. */
+function sa(
+  opcode: number,
+  serviceAction: number | 'any',
+  name: string,
+  cdbLength: number,
+  direction: Direction,
+  klass: CommandClass,
+  reservation: ReservationClass,
+  standard: Standard,
+): CommandEntry {
+  return { opcode, serviceAction, name, cdbLength, direction, ...klass, reservation, standard };
+}
+
+/** Every command, in opcode then service action order. */
+export const COMMANDS: readonly CommandEntry[] = [
+  // ---- 6-byte
+  cmd(0x00, 'TEST UNIT READY', 6, 'none', READ, 'none', spc),
+  cmd(0x03, 'REQUEST SENSE', 6, 'in', READ, 'none', spc),
+  cmd(0x04, 'FORMAT UNIT', 6, 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x07, 'REASSIGN BLOCKS', 6, 'out', WRITE, 'write', sbc),
+  cmd(0x08, 'READ(6)', 6, 'in', READ, 'read', sbc),
+  cmd(0x0a, 'WRITE(6)', 6, 'out', WRITE, 'write', sbc),
+  cmd(0x12, 'INQUIRY', 6, 'in', READ, 'none', spc),
+  cmd(0x15, 'MODE SELECT(6)', 6, 'out', WRITE, 'write', spc),
+  cmd(0x1a, 'MODE SENSE(6)', 6, 'in', READ, 'read', spc),
+  cmd(0x1b, 'START STOP UNIT', 6, 'none', WRITE, 'write', sbc),
+  cmd(0x1c, 'RECEIVE DIAGNOSTIC RESULTS', 6, 'in', READ, 'none', spc),
+  cmd(0x1d, 'SEND DIAGNOSTIC', 6, 'out', WRITE, 'write', spc),
+  cmd(0x1e, 'PREVENT ALLOW MEDIUM REMOVAL', 6, 'none', WRITE, 'write', spc),
+
+  // ---- 10-byte
+  cmd(0x25, 'READ CAPACITY(10)', 10, 'in', READ, 'none', sbc),
+  cmd(0x28, 'READ(10)', 10, 'in', READ, 'read', sbc),
+  cmd(0x2a, 'WRITE(10)', 10, 'out', WRITE, 'write', sbc),
+  cmd(0x2e, 'WRITE AND VERIFY(10)', 10, 'out', WRITE, 'write', sbc),
+  /** VERIFY is read-class with any BYTCHK: it compares, it never writes (BYTCHK's data-out is the comparand). */
+  cmd(0x2f, 'VERIFY(10)', 10, 'out', READ, 'read', sbc),
+  /** PRE-FETCH only loads the cache; SBC lets it run under Write Exclusive. */
+  cmd(0x34, 'PRE-FETCH(10)', 10, 'none', READ, 'read', sbc),
+  /** Read-class as core has had it; the emulator's reservation class already says 'write'. */
+  cmd(0x35, 'SYNCHRONIZE CACHE(10)', 10, 'none', READ, 'write', sbc),
+  cmd(0x37, 'READ DEFECT DATA(10)', 10, 'in', READ, 'read', sbc),
+  /** MODE counts as the service action (names.ts): every mode, download microcode included. */
+  sa(0x3b, 'any', 'WRITE BUFFER', 10, 'out', WRITE_ONCE, 'write', spc),
+  sa(0x3c, 'any', 'READ BUFFER(10)', 10, 'in', READ, 'read', spc),
+  cmd(0x3e, 'READ LONG(10)', 10, 'in', READ, 'read', sbc),
+  cmd(0x3f, 'WRITE LONG(10)', 10, 'out', WRITE, 'write', sbc),
+  cmd(0x41, 'WRITE SAME(10)', 10, 'out', WRITE, 'write', sbc),
+  cmd(0x42, 'UNMAP', 10, 'out', WRITE, 'write', sbc),
+  sa(0x48, 'any', 'SANITIZE', 10, 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x4c, 'LOG SELECT', 10, 'out', WRITE, 'write', spc),
+  cmd(0x4d, 'LOG SENSE', 10, 'in', READ, 'none', spc),
+  cmd(0x55, 'MODE SELECT(10)', 10, 'out', WRITE, 'write', spc),
+  cmd(0x5a, 'MODE SENSE(10)', 10, 'in', READ, 'read', spc),
+  sa(0x5e, 'any', 'PERSISTENT RESERVE IN', 10, 'in', READ, 'none', spc),
+  /** Every service action changes the reservation state; none is safe to repeat (REGISTER AND MOVE, PREEMPT…). */
+  sa(0x5f, 'any', 'PERSISTENT RESERVE OUT', 10, 'out', WRITE_ONCE, 'none', spc),
+
+  // ---- variable length (7Fh): service action in bytes 8-9
+  sa(0x7f, 0x0009, 'READ(32)', 32, 'in', READ, 'read', sbc),
+  sa(0x7f, 0x000a, 'VERIFY(32)', 32, 'out', READ, 'read', sbc),
+  sa(0x7f, 0x000b, 'WRITE(32)', 32, 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000c, 'WRITE AND VERIFY(32)', 32, 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000d, 'WRITE SAME(32)', 32, 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000e, 'ORWRITE(32)', 32, 'out', WRITE, 'write', sbc),
+  /** Always write-class: its protocol field is not worth trusting for a 32-byte form nobody reads with. */
+  sa(0x7f, 0x1ff0, 'ATA PASS-THROUGH(32)', 32, 'cdb', WRITE_ONCE, 'write', sat),
+
+  // ---- 16-byte
+  sa(0x83, 'any', 'THIRD-PARTY COPY OUT', 16, 'out', WRITE_ONCE, 'write', spc),
+  sa(0x83, 0x00, 'EXTENDED COPY(LID1)', 16, 'out', WRITE_ONCE, 'write', spc),
+  sa(0x84, 'any', 'THIRD-PARTY COPY IN', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x00, 'RECEIVE COPY STATUS(LID1)', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x01, 'RECEIVE COPY DATA(LID1)', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x03, 'RECEIVE COPY OPERATING PARAMETERS', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x04, 'RECEIVE COPY FAILURE DETAILS(LID1)', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x05, 'RECEIVE COPY STATUS(LID4)', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x06, 'RECEIVE COPY DATA(LID4)', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x07, 'RECEIVE ROD TOKEN INFORMATION', 16, 'in', READ, 'read', spc),
+  sa(0x84, 0x08, 'REPORT ALL ROD TOKENS', 16, 'in', READ, 'read', spc),
+  {
+    ...cmd(0x85, 'ATA PASS-THROUGH(16)', 16, 'cdb', WRITE_ONCE, 'write', sat),
+    classify: classifyAtaPassThrough,
+  },
+  cmd(0x88, 'READ(16)', 16, 'in', READ, 'read', sbc),
+  /** Not idempotent: a second COMPARE AND WRITE after a lost GOOD miscompares against its own write. */
+  cmd(0x89, 'COMPARE AND WRITE', 16, 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x8a, 'WRITE(16)', 16, 'out', WRITE, 'write', sbc),
+  cmd(0x8b, 'ORWRITE(16)', 16, 'out', WRITE, 'write', sbc),
+  sa(0x8c, 'any', 'READ ATTRIBUTE', 16, 'in', READ, 'read', spc),
+  cmd(0x8d, 'WRITE ATTRIBUTE', 16, 'out', WRITE, 'write', spc),
+  cmd(0x8e, 'WRITE AND VERIFY(16)', 16, 'out', WRITE, 'write', sbc),
+  cmd(0x8f, 'VERIFY(16)', 16, 'out', READ, 'read', sbc),
+  cmd(0x90, 'PRE-FETCH(16)', 16, 'none', READ, 'read', sbc),
+  cmd(0x91, 'SYNCHRONIZE CACHE(16)', 16, 'none', READ, 'write', sbc),
+  cmd(0x93, 'WRITE SAME(16)', 16, 'out', WRITE, 'write', sbc),
+  /** ZBC OUT: every zone action moves write pointers or zone conditions. */
+  sa(0x94, 'any', 'ZBC OUT', 16, 'none', WRITE, 'write', zbc),
+  sa(0x94, 0x01, 'CLOSE ZONE', 16, 'none', WRITE, 'write', zbc),
+  sa(0x94, 0x02, 'FINISH ZONE', 16, 'none', WRITE, 'write', zbc),
+  sa(0x94, 0x03, 'OPEN ZONE', 16, 'none', WRITE, 'write', zbc),
+  sa(0x94, 0x04, 'RESET WRITE POINTER', 16, 'none', WRITE, 'write', zbc),
+  sa(0x94, 0x10, 'SEQUENTIALIZE ZONE', 16, 'none', WRITE, 'write', zbc),
+  sa(0x95, 'any', 'ZBC IN', 16, 'in', READ, 'read', zbc),
+  sa(0x95, 0x00, 'REPORT ZONES', 16, 'in', READ, 'read', zbc),
+  sa(0x95, 0x06, 'REPORT REALMS', 16, 'in', READ, 'read', zbc),
+  sa(0x95, 0x07, 'REPORT ZONE DOMAINS', 16, 'in', READ, 'read', zbc),
+  cmd(0x9b, 'READ BUFFER(16)', 16, 'in', READ, 'read', spc),
+  cmd(0x9c, 'WRITE ATOMIC(16)', 16, 'out', WRITE, 'write', sbc),
+  // SERVICE ACTION IN(16): only the listed actions are read-class; any other is a non-idempotent write.
+  sa(0x9e, 0x10, 'READ CAPACITY(16)', 16, 'in', READ, 'none', sbc),
+  sa(0x9e, 0x11, 'READ LONG(16)', 16, 'in', READ, 'read', sbc),
+  sa(0x9e, 0x12, 'GET LBA STATUS(16)', 16, 'in', READ, 'read', sbc),
+  sa(0x9e, 0x13, 'REPORT REFERRALS', 16, 'in', READ, 'none', sbc),
+  sa(0x9e, 0x16, 'GET STREAM STATUS', 16, 'in', READ, 'none', sbc),
+  sa(0x9e, 0x17, 'GET PHYSICAL ELEMENT STATUS', 16, 'in', READ, 'none', sbc),
+  /** SERVICE ACTION OUT(16): WRITE LONG(16), REMOVE ELEMENT AND TRUNCATE… */
+  sa(0x9f, 'any', 'SERVICE ACTION OUT(16)', 16, 'out', WRITE, 'write', sbc),
+
+  // ---- 12-byte
+  cmd(0xa0, 'REPORT LUNS', 12, 'in', READ, 'none', spc),
+  {
+    ...cmd(0xa1, 'ATA PASS-THROUGH(12)', 12, 'cdb', WRITE_ONCE, 'write', sat),
+    classify: classifyAtaPassThrough,
+  },
+  cmd(0xa2, 'SECURITY PROTOCOL IN', 12, 'in', READ, 'read', spc),
+  /** MAINTENANCE IN: the kernel filter lets a read-only fd send every service action. */
+  sa(0xa3, 'any', 'MAINTENANCE IN', 12, 'in', READ, 'none', spc),
+  sa(0xa3, 0x05, 'REPORT IDENTIFYING INFORMATION', 12, 'in', READ, 'none', spc),
+  sa(0xa3, 0x0a, 'REPORT TARGET PORT GROUPS', 12, 'in', READ, 'none', spc),
+  sa(0xa3, 0x0c, 'REPORT SUPPORTED OPERATION CODES', 12, 'in', READ, 'none', spc),
+  sa(0xa3, 0x0d, 'REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS', 12, 'in', READ, 'none', spc),
+  /** MAINTENANCE OUT: SET TARGET PORT GROUPS, SET IDENTIFYING INFORMATION… all change the device. */
+  sa(0xa4, 'any', 'MAINTENANCE OUT', 12, 'out', WRITE, 'write', spc),
+  cmd(0xa8, 'READ(12)', 12, 'in', READ, 'read', sbc),
+  cmd(0xaa, 'WRITE(12)', 12, 'out', WRITE, 'write', sbc),
+  /** READ MEDIA SERIAL NUMBER, SERVICE ACTION IN(12) 01h: the worked example of docs/adding-a-command.md. */
+  sa(0xab, 0x01, 'READ MEDIA SERIAL NUMBER', 12, 'in', READ, 'none', spc),
+  cmd(0xae, 'WRITE AND VERIFY(12)', 12, 'out', WRITE, 'write', sbc),
+  cmd(0xaf, 'VERIFY(12)', 12, 'out', READ, 'read', sbc),
+  cmd(0xb5, 'SECURITY PROTOCOL OUT', 12, 'out', WRITE_ONCE, 'write', spc),
+  cmd(0xb7, 'READ DEFECT DATA(12)', 12, 'in', READ, 'read', sbc),
+];
+
+/** Per opcode: the entry without service action, or the entries by service action ('any' as -1). */
+type Slot = CommandEntry | Map<number, CommandEntry>;
+const ANY = -1;
+
+/** Index and the class object of each entry, built once so the per-command lookup allocates nothing. */
+const INDEX: Map<number, Slot> = new Map();
+const CLASS_OF: Map<CommandEntry, CommandClass> = new Map();
+for (const e of COMMANDS) {
+  CLASS_OF.set(e, e.access === 'read' ? READ : e.idempotent ? WRITE : WRITE_ONCE);
+  if (e.serviceAction === undefined) {
+    if (INDEX.has(e.opcode)) throw new Error(`registry: opcode ${e.opcode.toString(16)}h listed twice`);
+    INDEX.set(e.opcode, e);
+    continue;
+  }
+  const slot = INDEX.get(e.opcode) ?? new Map<number, CommandEntry>();
+  if (!(slot instanceof Map)) throw new Error(`registry: opcode ${e.opcode.toString(16)}h listed twice`);
+  const key = e.serviceAction === 'any' ? ANY : e.serviceAction;
+  if (slot.has(key)) throw new Error(`registry: ${e.name} listed twice`);
+  slot.set(key, e);
+  INDEX.set(e.opcode, slot);
+}
+
+/**
+ * The entry for an opcode and service action: the service action's own entry, else the opcode's
+ * 'any' entry. `serviceAction` is ignored for opcodes listed without one.
+ */
+export function findCommand(opcode: number, serviceAction?: number): CommandEntry | undefined {
+  const slot = INDEX.get(opcode);
+  if (slot === undefined || !(slot instanceof Map)) return slot;
+  return (serviceAction === undefined ? undefined : slot.get(serviceAction)) ?? slot.get(ANY);
+}
+
+/**
+ * The entry for a CDB (opcode, and service action where the opcode has one), or undefined for a
+ * command scsikit does not know: vendor specific, obsolete, another device type's. Disk semantics:
+ * the registry covers SPC, SBC, ZBC and SAT.
+ */
+export function commandForCdb(cdb: Uint8Array): CommandEntry | undefined {
+  const opcode = cdb[0];
+  if (opcode === undefined) return undefined;
+  const slot = INDEX.get(opcode);
+  if (slot === undefined || !(slot instanceof Map)) return slot;
+  const sa = cdbServiceAction(cdb);
+  return (sa === undefined ? undefined : slot.get(sa)) ?? slot.get(ANY);
+}
+
+/**
+ * Access class and idempotence of a CDB. A command the registry does not know is a non-idempotent
+ * write: the safe answer for a read-only guard and for a retry policy.
+ */
+export function classifyCdb(cdb: Uint8Array): CommandClass {
+  const e = commandForCdb(cdb);
+  if (e === undefined) return WRITE_ONCE;
+  return e.classify === undefined ? (CLASS_OF.get(e) as CommandClass) : e.classify(cdb);
+}
+
+/**
+ * The name of a CDB's command: the registry's for a disk's (or zoned disk's) command with an entry
+ * of its own, else the T10 tables' (opcodeName): other device types, the qualified names under
+ * 'any' entries such as "PERSISTENT RESERVE IN (READ KEYS)", commands scsikit does not build.
+ */
+export function commandName(cdb: Uint8Array, peripheralType?: number): string {
+  const pdt = peripheralType;
+  const entry = pdt === undefined || pdt === 0x00 || pdt === 0x14 ? commandForCdb(cdb) : undefined;
+  if (entry !== undefined && entry.serviceAction !== 'any') return entry.name;
+  return opcodeName(cdb[0] ?? 0, cdbServiceAction(cdb, pdt), pdt);
+}
+
+/**
+ * CDB length fixed by the opcode's group (bits 7:5): 0 → 6, 1–2 → 10, 4 → 16, 5 → 12. Undefined
+ * for group 3 (variable length 7Fh, 7Eh, reserved) and 6–7 (vendor specific), where the CDB says.
+ */
+export function groupCdbLength(opcode: number): number | undefined {
+  switch (opcode >> 5) {
+    case 0:
+      return 6;
+    case 1:
+    case 2:
+      return 10;
+    case 4:
+      return 16;
+    case 5:
+      return 12;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import * as cdb from '../src/index.js';
+import {
+  COMMANDS,
+  classifyCdb,
+  commandForCdb,
+  decodeCdb,
+  findCommand,
+  groupCdbLength,
+  opcodeName,
+} from '../src/index.js';
+import { CDB_SAMPLES, DATA_BUILDERS } from './builder-samples.js';
+
+const builderNames = Object.keys(cdb)
+  .filter((k) => k.startsWith('build') && typeof (cdb as Record<string, unknown>)[k] === 'function')
+  .sort();
+
+const samples = Object.entries(CDB_SAMPLES).flatMap(([builder, calls]) =>
+  calls.map((call, i) => ({ label: `${builder}#${i}`, spec: call() })),
+);
+
+const hex = (n: number) => `${n.toString(16).padStart(2, '0')}h`;
+
+describe('command registry', () => {
+  it('every build… export is either a CDB builder with samples or a parameter-data builder', () => {
+    const known = new Set([...Object.keys(CDB_SAMPLES), ...DATA_BUILDERS]);
+    expect(builderNames.filter((b) => !known.has(b))).toEqual([]);
+    // And no stale names: every listed builder still exists.
+    expect([...known].filter((b) => !builderNames.includes(b))).toEqual([]);
+  });
+
+  it('parameter-data builders return bytes, not CDBs', () => {
+    for (const b of DATA_BUILDERS) expect(CDB_SAMPLES[b]).toBeUndefined();
+  });
+
+  it.each(samples)(
+    '$label: its CDB has a registry entry with the same name, length and direction',
+    ({ spec }) => {
+      const entry = commandForCdb(spec.cdb);
+      const opcode = spec.cdb[0] ?? 0;
+      const sa = cdb.cdbServiceAction(spec.cdb);
+      expect(
+        entry,
+        `${spec.name}: opcode ${hex(opcode)} service action ${sa} is not in COMMANDS`,
+      ).toBeDefined();
+      // A builder of a new MAINTENANCE IN action falls on the 'any' entry, whose name is not its own.
+      expect(entry?.name).toBe(spec.name);
+      expect(entry?.cdbLength).toBe(spec.cdb.length);
+      if (spec.direction !== 'none' && entry?.direction !== 'cdb')
+        expect(entry?.direction).toBe(spec.direction);
+    },
+  );
+
+  it('entries are unique per opcode and service action, sorted, and lengths match the opcode group', () => {
+    const keys = COMMANDS.map((e) => `${e.opcode}/${e.serviceAction ?? ''}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const order = COMMANDS.map((e) => e.opcode);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    for (const e of COMMANDS) {
+      expect(e.cdbLength, e.name).toBe(groupCdbLength(e.opcode) ?? 32);
+      // An opcode either has service actions everywhere (names.ts knows where) or nowhere.
+      expect(e.serviceAction !== undefined, e.name).toBe(cdb.hasServiceAction(e.opcode));
+    }
+  });
+
+  it('names agree with the T10 tables, apart from the qualified and LID-suffixed ones', () => {
+    for (const e of COMMANDS) {
+      if (typeof e.serviceAction !== 'number' && e.serviceAction !== undefined) continue;
+      const t10 = opcodeName(e.opcode, e.serviceAction);
+      if (e.name.endsWith('(LID4)')) expect(t10, e.name).toBe(e.name.replace('(LID4)', ''));
+      else expect(t10, e.name).toBe(e.name);
+    }
+  });
+
+  it("findCommand: a service action's own entry, else the opcode's 'any' entry, else nothing", () => {
+    expect(findCommand(0xa3, 0x0c)?.name).toBe('REPORT SUPPORTED OPERATION CODES');
+    expect(findCommand(0xa3, 0x1f)?.name).toBe('MAINTENANCE IN');
+    expect(findCommand(0x9e, 0x1f)).toBeUndefined();
+    expect(findCommand(0x28, 7)?.name).toBe('READ(10)');
+    expect(findCommand(0xc0)).toBeUndefined();
+  });
+
+  it('classifyCdb: unknown opcodes and service actions are non-idempotent writes', () => {
+    const WRITE_ONCE = { access: 'write', idempotent: false };
+    expect(classifyCdb(new Uint8Array([0xc0, 0, 0, 0, 0, 0]))).toEqual(WRITE_ONCE);
+    expect(classifyCdb(new Uint8Array(0))).toEqual(WRITE_ONCE);
+    expect(classifyCdb(new Uint8Array([0x9e, 0x1f, ...new Uint8Array(14)]))).toEqual(WRITE_ONCE);
+    expect(classifyCdb(cdb.buildReadCapacity16().cdb)).toEqual({ access: 'read', idempotent: true });
+  });
+
+  it('ATA PASS-THROUGH: the entry classifies from PROTOCOL and T_DIR', () => {
+    expect(classifyCdb(cdb.buildAtaIdentifyDevice().cdb).access).toBe('read');
+    expect(classifyCdb(cdb.buildAtaIdentifyDevice({ cdbSize: 12 }).cdb).access).toBe('read');
+    const nonData = cdb.buildAtaPassThrough16({ protocol: 'nonData', command: 0xe7 });
+    expect(classifyCdb(nonData.cdb)).toEqual({ access: 'write', idempotent: false });
+    expect(classifyCdb(cdb.buildAtaIdentifyDevice({ cdbSize: 32 }).cdb).access).toBe('write');
+  });
+
+  it('decodeCdb takes the name and length from the registry', () => {
+    const rmsn = new Uint8Array([0xab, 0x01, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0]);
+    expect(decodeCdb(rmsn).name).toBe(findCommand(0xab, 0x01)?.name);
+    expect(decodeCdb(cdb.buildReceiveCopyResults({ serviceAction: 'copyStatusLid4' }).cdb).name).toBe(
+      'RECEIVE COPY STATUS(LID4)',
+    );
+    // 'any' entries keep the T10 qualifier; other device types keep their own names.
+    expect(decodeCdb(cdb.buildPersistentReserveIn({ serviceAction: 'readKeys' }).cdb).name).toBe(
+      'PERSISTENT RESERVE IN (READ KEYS)',
+    );
+    expect(decodeCdb(new Uint8Array([0x1b, 0, 0, 0, 0, 0]), 0x01).name).toBe('LOAD UNLOAD');
+  });
+});
