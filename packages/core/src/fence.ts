@@ -5,8 +5,9 @@
  * writes end in RESERVATION CONFLICT.
  */
 import { PR_TYPE, type PrType } from '@scsikit/cdb';
-import type { CommandOptions, Device } from './device.js';
+import type { Device } from './device.js';
 import { CheckConditionError, InvalidArgumentError, ScsiStatusError } from './errors.js';
+import type { CommandOptions } from './funnel.js';
 
 const RESERVATION_CONFLICT = 0x18;
 const UNIT_ATTENTION = 0x06;

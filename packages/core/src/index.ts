@@ -4,6 +4,8 @@
  *
  * @module @scsikit/core
  */
+
+export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
 export { AtaCommands } from './commands/ata.js';
 export {
@@ -14,18 +16,7 @@ export {
 } from './commands/long-ops.js';
 export { PersistentReservations } from './commands/pr.js';
 export { type ReportZonesOptions, ZonedCommands, type ZoneSelector } from './commands/zoned.js';
-export {
-  type CachingPageState,
-  type Capacity,
-  type CommandOptions,
-  Device,
-  type ExecuteOptions,
-  type ModeSenseOptions,
-  type ReadCapacityOptions,
-  type ReadOptions,
-  type WriteOptions,
-  type WriteSameOptions,
-} from './device.js';
+export { Device } from './device.js';
 export {
   CHANNELS,
   type CommandCompleteMessage,
@@ -63,6 +54,7 @@ export {
   TransportFailureError,
 } from './errors.js';
 export { Fence, type FenceOptions, type FenceStatus } from './fence.js';
+export type { CommandOptions, ExecuteOptions } from './funnel.js';
 export { openDevice } from './open.js';
 export {
   type OpenOptions,
@@ -79,3 +71,5 @@ export {
   type RetryCondition,
   type RetryPolicy,
 } from './retry.js';
+export type { ReadCapacityOptions, ReadOptions, WriteOptions, WriteSameOptions } from './sbc.js';
+export type { CachingPageState, ModeSenseOptions } from './spc.js';

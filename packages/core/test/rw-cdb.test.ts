@@ -1,7 +1,7 @@
 import { buildRead, buildWrite } from '@scsikit/cdb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rwSpec } from '../src/rw-cdb.js';
+import { rwSpec } from '../src/sbc.js';
 
 describe("Device's READ/WRITE CDBs are the public builders' bytes", () => {
   it.each([10, 16] as const)('size %d, every flag combination', (size) => {

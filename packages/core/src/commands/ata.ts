@@ -1,4 +1,7 @@
-/** SAT: ATA commands through ATA PASS-THROUGH(16), for disks behind a SATL (`device.ata.*`). */
+/**
+ * SAT: ATA commands through ATA PASS-THROUGH(16), for disks behind a SATL, as plain functions over
+ * the funnel, and `device.ata`, which binds them.
+ */
 import {
   type AtaIdentifyData,
   type AtaSmartData,
@@ -7,7 +10,15 @@ import {
   decodeAtaIdentify,
   decodeAtaSmartData,
 } from '@scsikit/cdb';
-import type { CommandOptions, CommandRunner } from '../device.js';
+import type { CommandOptions, CommandRunner } from '../funnel.js';
+
+export async function identify(runner: CommandRunner, options?: CommandOptions): Promise<AtaIdentifyData> {
+  return decodeAtaIdentify((await runner.run(buildAtaIdentifyDevice(), options)).data);
+}
+
+export async function smartData(runner: CommandRunner, options?: CommandOptions): Promise<AtaSmartData> {
+  return decodeAtaSmartData((await runner.run(buildAtaSmartReadData(), options)).data);
+}
 
 /** `device.ata`: ATA commands for a SATA disk behind a SAT layer (read-class; no IMMED, no retry surprises). */
 export class AtaCommands {
@@ -19,12 +30,12 @@ export class AtaCommands {
   }
 
   /** IDENTIFY DEVICE (ECh), decoded: model, serial, firmware, capacity, feature support. */
-  async identify(options?: CommandOptions): Promise<AtaIdentifyData> {
-    return decodeAtaIdentify((await this.#runner.run(buildAtaIdentifyDevice(), options)).data);
+  identify(options?: CommandOptions): Promise<AtaIdentifyData> {
+    return identify(this.#runner, options);
   }
 
   /** SMART READ DATA (B0h/D0h), decoded attributes. */
-  async smartData(options?: CommandOptions): Promise<AtaSmartData> {
-    return decodeAtaSmartData((await this.#runner.run(buildAtaSmartReadData(), options)).data);
+  smartData(options?: CommandOptions): Promise<AtaSmartData> {
+    return smartData(this.#runner, options);
   }
 }

@@ -15,10 +15,11 @@ import {
   type FormatUnitParams,
   type SanitizeOverwriteDataParams,
   type SanitizeParams,
+  SENSE_KEY,
   senseProgress,
 } from '@scsikit/cdb';
-import type { CommandOptions, CommandRunner } from '../device.js';
 import { CheckConditionError } from '../errors.js';
+import type { CommandOptions, CommandRunner } from '../funnel.js';
 import { sleep } from '../retry.js';
 
 export interface LongOperationOptions extends CommandOptions {
@@ -49,8 +50,6 @@ export interface SanitizeOptions extends LongOperationOptions {
 
 /** While waiting for the first poll a long operation reports no percentage. */
 const IN_PROGRESS_ASCQ: ReadonlySet<number> = new Set([0x04, 0x1b, 0x07, 0x11]);
-const NO_SENSE = 0x00;
-const NOT_READY = 0x02;
 /** A sent-with-`wait` operation: at most 4 hours unless the caller says otherwise. */
 const WAIT_TIMEOUT_MS = 4 * 60 * 60 * 1000;
 
@@ -92,9 +91,13 @@ export class LongOperation implements AsyncIterable<number> {
       const p = senseProgress(sense);
       if (p !== undefined) {
         yield p.percent;
-      } else if (sense.senseKey === NOT_READY && sense.asc === 0x04 && IN_PROGRESS_ASCQ.has(sense.ascq)) {
+      } else if (
+        sense.senseKey === SENSE_KEY.NOT_READY &&
+        sense.asc === 0x04 &&
+        IN_PROGRESS_ASCQ.has(sense.ascq)
+      ) {
         // In progress, no percentage this time.
-      } else if (sense.senseKey === NO_SENSE && sense.asc === 0 && sense.ascq === 0) {
+      } else if (sense.senseKey === SENSE_KEY.NO_SENSE && sense.asc === 0 && sense.ascq === 0) {
         break;
       } else {
         throw new CheckConditionError(this.name, sense, {
@@ -123,10 +126,7 @@ export class LongOperation implements AsyncIterable<number> {
 }
 
 /** @internal Device.formatUnit. */
-export async function startFormatUnit(
-  runner: CommandRunner,
-  options: FormatUnitOptions,
-): Promise<LongOperation> {
+export async function formatUnit(runner: CommandRunner, options: FormatUnitOptions): Promise<LongOperation> {
   const wait = options.wait === true;
   const data = buildFormatUnitData({ ...options.data, immed: !wait });
   const spec = buildFormatUnit({ ...options.cdb, fmtdata: true, parameterListLength: data.length });
@@ -139,7 +139,7 @@ export async function startFormatUnit(
 }
 
 /** @internal Device.sanitize. */
-export async function startSanitize(runner: CommandRunner, options: SanitizeOptions): Promise<LongOperation> {
+export async function sanitize(runner: CommandRunner, options: SanitizeOptions): Promise<LongOperation> {
   const wait = options.wait === true;
   const data = options.overwrite === undefined ? undefined : buildSanitizeOverwriteData(options.overwrite);
   const spec = buildSanitize({
