@@ -26,6 +26,7 @@ export * from './pages/lba-status.js';
 export * from './pages/log.js';
 export * from './pages/log-pages.js';
 export * from './pages/luns.js';
+export * from './pages/media-serial-number.js';
 export * from './pages/mode.js';
 export * from './pages/mode-pages.js';
 export * from './pages/persistent-reservation.js';

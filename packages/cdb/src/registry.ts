@@ -177,6 +177,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   // ---- 16-byte
   sa(0x83, 'any', 'THIRD-PARTY COPY OUT', 16, 'out', WRITE_ONCE, 'write', spc),
   sa(0x83, 0x00, 'EXTENDED COPY(LID1)', 16, 'out', WRITE_ONCE, 'write', spc),
+  sa(0x83, 0x01, 'EXTENDED COPY(LID4)', 16, 'out', WRITE_ONCE, 'write', spc),
   sa(0x84, 'any', 'THIRD-PARTY COPY IN', 16, 'in', READ, 'read', spc),
   sa(0x84, 0x00, 'RECEIVE COPY STATUS(LID1)', 16, 'in', READ, 'read', spc),
   sa(0x84, 0x01, 'RECEIVE COPY DATA(LID1)', 16, 'in', READ, 'read', spc),

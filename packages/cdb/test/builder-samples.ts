@@ -43,7 +43,10 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
   buildAtaSmartReadLog: [() => cdb.buildAtaSmartReadLog(0x01, 1)],
   buildCloseZone: [() => cdb.buildCloseZone({ all: true })],
   buildCompareAndWrite: [() => cdb.buildCompareAndWrite(io)],
-  buildExtendedCopy: [() => cdb.buildExtendedCopy({ parameterListLength: 64 })],
+  buildExtendedCopy: [
+    () => cdb.buildExtendedCopy({ parameterListLength: 64 }),
+    () => cdb.buildExtendedCopy({ lid: 'lid4', parameterListLength: 64 }),
+  ],
   buildFinishZone: [() => cdb.buildFinishZone({ all: true })],
   buildFormatUnit: [() => cdb.buildFormatUnit()],
   buildGetLbaStatus: [() => cdb.buildGetLbaStatus()],
@@ -99,6 +102,7 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
   buildReadCapacity16: [() => cdb.buildReadCapacity16()],
   buildReadDefectData10: [() => cdb.buildReadDefectData10()],
   buildReadDefectData12: [() => cdb.buildReadDefectData12()],
+  buildReadMediaSerialNumber: [() => cdb.buildReadMediaSerialNumber()],
   buildReassignBlocks: [() => cdb.buildReassignBlocks({ parameterListLength: 8 })],
   buildReceiveCopyResults: Object.keys(cdb.RECEIVE_COPY_SERVICE_ACTION).map(
     (serviceAction) => () =>

@@ -32,6 +32,7 @@ import {
   buildModeSense10,
   buildPreventAllowMediumRemoval,
   buildReadAttribute,
+  buildReadMediaSerialNumber,
   buildReportIdentifyingInformation,
   buildReportLuns,
   buildReportSupportedOperationCodes,
@@ -50,6 +51,7 @@ import {
   PreventAllowMediumRemovalParamsSchema,
   READ_ATTRIBUTE_SERVICE_ACTION,
   ReadAttributeParamsSchema,
+  ReadMediaSerialNumberParamsSchema,
   ReportIdentifyingInformationParamsSchema,
   ReportLunsParamsSchema,
   ReportSupportedOperationCodesParamsSchema,
@@ -330,6 +332,20 @@ describe('REPORT TARGET PORT GROUPS (SPC-6)', () => {
   });
 });
 
+describe('READ MEDIA SERIAL NUMBER (SPC-6, SERVICE ACTION IN(12) 01h)', () => {
+  it('puts the service action in byte 1 and ALLOCATION LENGTH in bytes 6-9', () => {
+    expectSpec(buildReadMediaSerialNumber(), 'ab 01 00 00 00 00 00 00 01 00 00 00', 'in', 256);
+    expectSpec(
+      buildReadMediaSerialNumber({ allocationLength: 0x01020304 }),
+      'ab 01 00 00 00 00 01 02 03 04 00 00',
+      'in',
+      0x01020304,
+    );
+    expect(buildReadMediaSerialNumber({ allocationLength: 0 }).direction).toBe('none');
+    expect(() => buildReadMediaSerialNumber({ allocationLength: 2 ** 32 })).toThrowError(/allocationLength/);
+  });
+});
+
 describe('REPORT IDENTIFYING INFORMATION (SPC-6)', () => {
   it('puts INFORMATION TYPE in byte 10 bits 7-1', () => {
     expectSpec(buildReportIdentifyingInformation(), 'a3 05 00 00 00 00 00 00 10 00 00 00', 'in', 4096);
@@ -562,6 +578,12 @@ describe('builder properties', () => {
       ReportIdentifyingInformationParamsSchema,
       SPC_CDB_LENGTHS,
     );
+    checkBuilder(
+      fc.record({ allocationLength: anyNumber }, { requiredKeys: [] }),
+      buildReadMediaSerialNumber,
+      ReadMediaSerialNumberParamsSchema,
+      SPC_CDB_LENGTHS,
+    );
   });
   it('START STOP UNIT / PREVENT ALLOW MEDIUM REMOVAL / READ ATTRIBUTE', () => {
     checkBuilder(
@@ -631,7 +653,7 @@ function sameName(specName: string, tableName: string): boolean {
 const words = (camel: string) => camel.replace(/([A-Z])/gu, ' $1').toLowerCase();
 
 /** Opcodes whose byte 1 bits 4-0 carry a service action named by the CdbSpec. */
-const SA_NAMED = new Set([0x83, 0x84, 0xa3]);
+const SA_NAMED = new Set([0x83, 0x84, 0xa3, 0xab]);
 /** Known gap: the tabulated opcode list has no row for 00h TEST UNIT READY. */
 const MISSING_OPCODES = new Set([0x00]);
 
@@ -650,6 +672,7 @@ const allSpecs: CdbSpec[] = [
   buildReportSupportedTaskManagementFunctions(),
   buildReportTargetPortGroups(),
   buildReportIdentifyingInformation(),
+  buildReadMediaSerialNumber(),
   buildStartStopUnit(),
   buildPreventAllowMediumRemoval({ prevent: 0 }),
   buildReadAttribute(),

@@ -566,6 +566,35 @@ export function buildReportIdentifyingInformation(params: ReportIdentifyingInfor
 }
 
 // ---------------------------------------------------------------------------------------------
+// READ MEDIA SERIAL NUMBER (SPC-6; SERVICE ACTION IN(12), SA 01h)
+
+const SERVICE_ACTION_IN_12 = 0xab;
+
+export interface ReadMediaSerialNumberParams {
+  /** 32 bits: the 4-byte length header plus the serial number. @default 256 */
+  readonly allocationLength?: number;
+}
+
+export const ReadMediaSerialNumberParamsSchema: z.ZodType<ReadMediaSerialNumberParams> = z.strictObject({
+  allocationLength: zUint(32).exactOptional(),
+});
+
+/**
+ * READ MEDIA SERIAL NUMBER: the vendor-specific serial number of the medium in the unit. Bytes
+ * 2-5 and 10 are reserved; ALLOCATION LENGTH is bytes 6-9. Decode the answer with
+ * decodeMediaSerialNumber.
+ */
+export function buildReadMediaSerialNumber(params: ReadMediaSerialNumberParams = {}): CdbSpec {
+  checkParams(params, 'params');
+  const allocationLength = checkUint(params.allocationLength ?? 256, 32, 'allocationLength');
+  const cdb = new Uint8Array(12);
+  cdb[0] = SERVICE_ACTION_IN_12;
+  cdb[1] = 0x01;
+  putU32(cdb, 6, allocationLength);
+  return specIn(cdb, allocationLength, 'READ MEDIA SERIAL NUMBER');
+}
+
+// ---------------------------------------------------------------------------------------------
 // START STOP UNIT (SBC-5)
 
 /** POWER CONDITION field names (SBC-5). */

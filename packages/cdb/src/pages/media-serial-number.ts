@@ -1,0 +1,33 @@
+/**
+ * READ MEDIA SERIAL NUMBER parameter data (SPC-6): a 4-byte MEDIA SERIAL NUMBER LENGTH, then the
+ * serial number itself (vendor specific; ASCII on every device seen so far, hence `text`).
+ */
+import { asciiTrim, ByteReader, type ByteSource } from '../bytes.js';
+
+export interface MediaSerialNumber {
+  /** MEDIA SERIAL NUMBER LENGTH: bytes of serial number the device has; 0 when the medium has none. */
+  readonly mediaSerialNumberLength: number;
+  /** The serial number bytes present in the answer (copy). */
+  readonly mediaSerialNumber: Uint8Array;
+  /** `mediaSerialNumber` as printable ASCII, trailing spaces and NULs trimmed. */
+  readonly text: string;
+  /** The answer was cut short by the allocation length; re-issue with `requiredAllocationLength`. */
+  readonly truncated: boolean;
+  /** mediaSerialNumberLength + 4: the allocation length that returns the whole serial number. */
+  readonly requiredAllocationLength: number;
+}
+
+/** Decodes READ MEDIA SERIAL NUMBER parameter data. DecodeError when the 4-byte header is missing. */
+export function decodeMediaSerialNumber(source: ByteSource): MediaSerialNumber {
+  const r = new ByteReader(source);
+  const length = r.u32(0, 'mediaSerialNumberLength');
+  const present = Math.min(length, r.length - 4);
+  const serial = r.bytes.slice(4, 4 + present);
+  return {
+    mediaSerialNumberLength: length,
+    mediaSerialNumber: serial,
+    text: asciiTrim(serial),
+    truncated: present < length,
+    requiredAllocationLength: length + 4,
+  };
+}
