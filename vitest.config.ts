@@ -49,6 +49,8 @@ export default defineConfig({
       { extends: true, test: { name: 'lab', include: ['lab/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'bench', include: ['bench/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['packages/cli/test/**/*.test.ts'] } },
+      // The packed tarballs as users install them (release/prepare.ts sets them up first).
+      { extends: true, test: { name: 'release', include: ['release/test/**/*.test.ts'] } },
     ],
   },
 });

@@ -75,6 +75,14 @@ function tally(name, reportPath, exitCode) {
 
 const vitest = ['node_modules/vitest/vitest.mjs', 'run'];
 
+// The packed tarballs installed into projects outside the repository: the host 'release' suite
+// and the default profile's install test read what this leaves (test-results/packaging).
+check('packaging: pack and install the tarballs (release/prepare.ts)', 'node', [
+  '--import',
+  'tsx',
+  'release/prepare.ts',
+]);
+
 if (!values['lab-only']) {
   check('lint (biome)', 'pnpm', ['exec', 'biome', 'check', '.']);
   check('typecheck (tsc)', 'pnpm', ['exec', 'tsc', '-p', 'tsconfig.json']);
