@@ -15,6 +15,7 @@ import {
 } from '@scsikit/cdb';
 import {
   InvalidCommandError,
+  isBranded,
   OutcomeUnknownError,
   SyscallError,
   TransportAbortedError,
@@ -76,12 +77,8 @@ export class ScsiError extends Error {
     this: (abstract new (...args: never[]) => T) & { readonly code?: string | undefined },
     value: unknown,
   ): value is T {
-    if (typeof value !== 'object' || value === null) return false;
-    const v = value as { [BRAND]?: unknown; code?: unknown };
-    if (v[BRAND] !== true) return false;
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of instanceof.
-    const code = this.code;
-    return code === undefined || v.code === code;
+    return isBranded(this, BRAND, value);
   }
 }
 

@@ -4,14 +4,11 @@
  * a surviving node removes a failed one with PREEMPT AND ABORT, after which the failed node's
  * writes end in RESERVATION CONFLICT.
  */
-import { PR_TYPE, type PrType } from '@scsikit/cdb';
+import { PR_TYPE, type PrType, SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
 import type { Device } from './device.js';
 import { CheckConditionError, InvalidArgumentError, ScsiStatusError } from './errors.js';
 import type { CommandOptions } from './funnel.js';
 
-const RESERVATION_CONFLICT = 0x18;
-const UNIT_ATTENTION = 0x06;
-const NOT_READY = 0x02;
 const MAX_KEY = (1n << 64n) - 1n;
 
 /** How a node fences: its key, the reservation type, and options for every command it sends. */
@@ -90,7 +87,7 @@ export class Fence {
         this.device.pr.reserve({ key: this.key, type: this.type }, this.#options),
       );
     } catch (e) {
-      if (!(e instanceof ScsiStatusError && e.status === RESERVATION_CONFLICT)) throw e;
+      if (!(e instanceof ScsiStatusError && e.status === SAM_STATUS.RESERVATION_CONFLICT)) throw e;
       const s = await this.status();
       if (!s.registered) throw e;
       return s.holder;
@@ -161,11 +158,12 @@ export class Fence {
         await send();
         return;
       } catch (e) {
-        if (e instanceof CheckConditionError && e.senseKey === UNIT_ATTENTION && attempt < 3) continue;
-        if (e instanceof CheckConditionError && e.senseKey === NOT_READY) {
+        if (e instanceof CheckConditionError && e.senseKey === SENSE_KEY.UNIT_ATTENTION && attempt < 3)
+          continue;
+        if (e instanceof CheckConditionError && e.senseKey === SENSE_KEY.NOT_READY) {
           if (await this.#applied(what)) return;
         }
-        if (e instanceof ScsiStatusError && e.status === RESERVATION_CONFLICT) {
+        if (e instanceof ScsiStatusError && e.status === SAM_STATUS.RESERVATION_CONFLICT) {
           throw new ScsiStatusError(e.command, e.result, {
             explanation: await this.#explain(what),
             cause: e,

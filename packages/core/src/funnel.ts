@@ -13,12 +13,13 @@ import {
   SAM_STATUS,
   SENSE_KEY,
 } from '@scsikit/cdb';
-import type {
-  CommandPriority,
-  FixedBufferLease,
-  ScsiCommand,
-  ScsiResult,
-  Transport,
+import {
+  type CommandPriority,
+  DRIVER_SENSE,
+  type FixedBufferLease,
+  type ScsiCommand,
+  type ScsiResult,
+  type Transport,
 } from '@scsikit/transport';
 import { DeviceCaches } from './caches.js';
 import { type CommandClass, classifyCommand } from './command-class.js';
@@ -88,8 +89,6 @@ export interface FunnelInit {
   readonly label: string;
   readonly info: ScsiDeviceInfo | undefined;
 }
-
-const DRIVER_SENSE = 0x08;
 
 /** What `runFor` is given to resolve with the transport's result rather than a value of its own. */
 export const RESULT: unique symbol = Symbol('result');

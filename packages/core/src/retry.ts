@@ -5,6 +5,7 @@
  * Non-idempotent commands (COMPARE AND WRITE, PERSISTENT RESERVE OUT, FORMAT UNIT, SANITIZE,
  * WRITE BUFFER… see `command-class.ts`) are never retried unless the call passes `retry: true`.
  */
+import { SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
 import type { CommandClass } from './command-class.js';
 import { CheckConditionError, HostError, type ScsiError, ScsiStatusError } from './errors.js';
 
@@ -34,11 +35,6 @@ export interface RetryPolicy {
   readonly retryOn: readonly RetryCondition[];
 }
 
-/** Sense keys, SAM statuses and DID_* codes the defaults name. */
-const UNIT_ATTENTION = 0x06;
-const NOT_READY = 0x02;
-const ABORTED_COMMAND = 0x0b;
-
 /**
  * What storage engineers expect a host to retry by itself:
  * - UNIT ATTENTION, any ASC: power on / reset (29h), capacity data changed (2Ah/09h, the Device
@@ -50,11 +46,11 @@ const ABORTED_COMMAND = 0x0b;
  * - DID_BUS_BUSY, DID_SOFT_ERROR, DID_IMM_RETRY, DID_REQUEUE, DID_TRANSPORT_DISRUPTED.
  */
 export const DEFAULT_RETRY_ON: readonly RetryCondition[] = Object.freeze([
-  { senseKey: UNIT_ATTENTION, reason: 'unit attention' },
-  { senseKey: NOT_READY, asc: 0x04, ascq: 0x01, reason: 'becoming ready' },
-  { senseKey: ABORTED_COMMAND, reason: 'aborted command' },
-  { status: 0x08, reason: 'busy' },
-  { status: 0x28, reason: 'task set full' },
+  { senseKey: SENSE_KEY.UNIT_ATTENTION, reason: 'unit attention' },
+  { senseKey: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x01, reason: 'becoming ready' },
+  { senseKey: SENSE_KEY.ABORTED_COMMAND, reason: 'aborted command' },
+  { status: SAM_STATUS.BUSY, reason: 'busy' },
+  { status: SAM_STATUS.TASK_SET_FULL, reason: 'task set full' },
   { hostStatus: 0x02, reason: 'DID_BUS_BUSY' },
   { hostStatus: 0x0b, reason: 'DID_SOFT_ERROR' },
   { hostStatus: 0x0c, reason: 'DID_IMM_RETRY' },
@@ -102,7 +98,7 @@ export function retryDelay(
   const condition = matchRetry(policy, error);
   if (condition === undefined) return undefined;
   // A unit attention is reported once and the command was not executed: retry at once.
-  const immediate = 'senseKey' in condition && condition.senseKey === UNIT_ATTENTION;
+  const immediate = 'senseKey' in condition && condition.senseKey === SENSE_KEY.UNIT_ATTENTION;
   const delayMs = immediate
     ? 0
     : Math.min(policy.maxDelayMs, policy.minDelayMs * policy.factor ** Math.max(0, attempt));

@@ -6,6 +6,8 @@ import {
   type TransportError,
 } from './errors.js';
 
+/** `ScsiResult.driverStatus` when the sense buffer holds valid sense data (Linux DRIVER_SENSE). */
+export const DRIVER_SENSE = 0x08;
 /** @see ScsiCommand.timeoutMs */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** setTimeout's ceiling: a larger delay would fire at once. */

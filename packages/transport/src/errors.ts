@@ -27,6 +27,25 @@ export type TransportErrorCode = (typeof TransportErrorCodes)[keyof typeof Trans
  */
 const BRAND: unique symbol = Symbol.for('scsikit.transport.error') as never;
 
+/**
+ * The `static [Symbol.hasInstance]` of a branded error family (this package's TransportError and
+ * core's ScsiError): `value` carries `brand` (a `Symbol.for` key every copy of the package shares)
+ * and, when `errorClass` pins a `code` (a subclass), that code. Two installs of a package (a
+ * duplicate in node_modules, the ESM and the CJS build side by side) have distinct classes, so
+ * the prototype chain alone would say no.
+ */
+export function isBranded(
+  errorClass: { readonly code?: string | undefined },
+  brand: symbol,
+  value: unknown,
+): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { [key: symbol]: unknown; code?: unknown };
+  if (v[brand] !== true) return false;
+  const code = errorClass.code;
+  return code === undefined || v.code === code;
+}
+
 /** What TransportError constructors accept besides the message. */
 export interface TransportErrorOptions {
   readonly cause?: unknown;
@@ -63,12 +82,8 @@ export class TransportError extends Error {
     this: (abstract new (...args: never[]) => T) & { readonly code?: string | undefined },
     value: unknown,
   ): value is T {
-    if (typeof value !== 'object' || value === null) return false;
-    const v = value as { [BRAND]?: unknown; code?: unknown };
-    if (v[BRAND] !== true) return false;
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass on the right of instanceof.
-    const code = this.code;
-    return code === undefined || v.code === code;
+    return isBranded(this, BRAND, value);
   }
 }
 

@@ -8,6 +8,7 @@
 export {
   DEFAULT_SENSE_BYTES,
   DEFAULT_TIMEOUT_MS,
+  DRIVER_SENSE,
   MAX_CDB_LENGTH,
   MAX_SENSE_BYTES,
   MAX_TIMEOUT_MS,
@@ -32,6 +33,7 @@ export {
   DeviceGoneError,
   errnoError,
   InvalidCommandError,
+  isBranded,
   NativeUnavailableError,
   OutcomeUnknownError,
   SyscallError,
