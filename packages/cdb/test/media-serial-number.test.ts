@@ -17,7 +17,8 @@ describe('decodeMediaSerialNumber (SPC-6 READ MEDIA SERIAL NUMBER parameter data
     expect(d.text).toBe('TAPE0042');
     expect(d.mediaSerialNumber).toHaveLength(12);
     expect(d.truncated).toBe(false);
-    expect(d.requiredAllocationLength).toBe(16);
+    expect(d.requiredLength).toBe(16);
+    expect(d.availableLength).toBe(16);
   });
 
   it('a medium without a serial number answers length 0', () => {
@@ -29,7 +30,8 @@ describe('decodeMediaSerialNumber (SPC-6 READ MEDIA SERIAL NUMBER parameter data
     const d = decodeMediaSerialNumber(answer('TAPE', 16));
     expect(d.text).toBe('TAPE');
     expect(d.truncated).toBe(true);
-    expect(d.requiredAllocationLength).toBe(20);
+    expect(d.requiredLength).toBe(20);
+    expect(d.availableLength).toBe(8);
   });
 
   it('fewer than the 4 header bytes is a DecodeError on mediaSerialNumberLength', () => {

@@ -63,6 +63,12 @@ export interface EmulatedDiskOptions {
    * @example '6001405f3e2a1b0c9d8e7f6a5b4c3d2e'
    */
   readonly wwn?: string;
+  /**
+   * READ MEDIA SERIAL NUMBER answers this (≤ 32 printable ASCII characters; '' for a medium without
+   * one). Absent: the command is not implemented (INVALID COMMAND OPERATION CODE), as on most disks.
+   * @default absent
+   */
+  readonly mediaSerialNumber?: string;
   /** Thin provisioning (LBPME): UNMAP, WRITE SAME with UNMAP, GET LBA STATUS deallocated extents. @default off */
   readonly thinProvisioning?: boolean | ThinProvisioningOption;
   /** Write cache enabled (caching mode page WCE) at power-on; MODE SELECT may change it. @default true */
@@ -132,6 +138,7 @@ export const EmulatedDiskOptionsSchema = z.strictObject({
   product: printable(16).optional(),
   revision: printable(4).optional(),
   serial: printable(32).min(1, { error: 'a non-empty string' }).optional(),
+  mediaSerialNumber: printable(32).optional(),
   wwn: z
     .string({ error: '32 hex digits starting with 6 (NAA-6)' })
     .regex(/^6[0-9a-fA-F]{31}$/u, { error: '32 hex digits starting with 6 (NAA-6)' })
@@ -197,6 +204,7 @@ export interface ResolvedOptions {
   readonly serial: string;
   /** 16 bytes. */
   readonly wwn: Uint8Array;
+  readonly mediaSerialNumber: string | undefined;
   readonly thin: { readonly lbprz: boolean } | undefined;
   readonly writeCache: boolean;
   readonly descriptorSense: boolean;
@@ -365,6 +373,7 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
     revision: o.revision ?? '0001',
     serial,
     wwn: o.wwn === undefined ? defaultWwn(serial) : hexBytes(o.wwn),
+    mediaSerialNumber: o.mediaSerialNumber,
     thin:
       o.thinProvisioning === undefined || o.thinProvisioning === false
         ? undefined

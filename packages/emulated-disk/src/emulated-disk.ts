@@ -33,7 +33,7 @@ import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
 import { buildSense } from './sense.js';
-import { spcCommands } from './spc-handlers.js';
+import { mediaSerialNumberCommand, spcCommands } from './spc-handlers.js';
 import { ZoneState, zbcCommands } from './zbc-handlers.js';
 
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -93,6 +93,7 @@ class SharedUnit implements LogicalUnit {
     this.table.add(sbcCommands(this.options));
     this.table.add(prCommands);
     if (this.zones !== undefined) this.table.add(zbcCommands);
+    if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
     this.recorder = new CommandRecorder(this.options.recorderLimit, this.state.pdt);
     const l = this.options.latency;
     if ('fixedMs' in l) {

@@ -418,6 +418,19 @@ function reportLuns(_lu: LogicalUnit, ctx: CommandContext): number {
   return respond(ctx, out, alloc);
 }
 
+/**
+ * READ MEDIA SERIAL NUMBER: the 4-byte length, then the serial padded with spaces to a multiple of
+ * four bytes (SPC asks the length to be one).
+ */
+function readMediaSerialNumber(lu: LogicalUnit, ctx: CommandContext): number {
+  const text = lu.state.options.mediaSerialNumber ?? '';
+  const serial = new TextEncoder().encode(text.padEnd(Math.ceil(text.length / 4) * 4, ' '));
+  const out = new Uint8Array(4 + serial.length);
+  putU32(out, 0, serial.length);
+  out.set(serial, 4);
+  return respond(ctx, out, u32(ctx.cdb, 6));
+}
+
 function timeoutsDescriptor(def: CommandDef): Uint8Array {
   const t = new Uint8Array(12);
   putU16(t, 0, 0x0a);
@@ -535,3 +548,11 @@ export const spcCommands: readonly CommandDef[] = [
     run: reportSupportedOpcodes,
   },
 ];
+
+/** Added to the table only when the disk has a `mediaSerialNumber`. Bytes 2-5 and 10 reserved. */
+export const mediaSerialNumberCommand: CommandDef = {
+  ...registered(0xab, 0x01),
+  medium: true,
+  reserved: { 1: 0xe0, 2: 0xff, 3: 0xff, 4: 0xff, 5: 0xff, 10: 0xff },
+  run: readMediaSerialNumber,
+};

@@ -5,6 +5,7 @@ import {
   buildModeSelectData,
   buildModeSense6,
   buildModeSense10,
+  buildReadMediaSerialNumber,
   buildReportLuns,
   buildReportSupportedOperationCodes,
   buildRequestSense,
@@ -13,6 +14,7 @@ import {
   decodeCachingPage,
   decodeControlPage,
   decodeLogPage,
+  decodeMediaSerialNumber,
   decodeModeSense6,
   decodeModeSense10,
   decodeReportLuns,
@@ -320,5 +322,49 @@ describe('REPORT LUNS, REPORT SUPPORTED OPERATION CODES', () => {
       (await good(disk, buildReportSupportedOperationCodes({ mode: 'one', opcode: 0xc5 }))).data,
     );
     expect(missing.support).toBe('notSupported');
+  });
+});
+
+describe('READ MEDIA SERIAL NUMBER', () => {
+  it('answers the configured serial, space-padded to a multiple of 4, and cut by the allocation length', async () => {
+    const disk = new EmulatedDisk({ mediaSerialNumber: 'MEDIA42' });
+    const d = decodeMediaSerialNumber((await good(disk, buildReadMediaSerialNumber())).data);
+    expect(d).toMatchObject({ mediaSerialNumberLength: 8, text: 'MEDIA42', truncated: false });
+    const cut = decodeMediaSerialNumber(
+      (await good(disk, buildReadMediaSerialNumber({ allocationLength: 6 }))).data,
+    );
+    expect(cut).toMatchObject({ text: 'ME', truncated: true, requiredLength: 12 });
+    const none = new EmulatedDisk({ mediaSerialNumber: '' });
+    expect(
+      decodeMediaSerialNumber((await good(none, buildReadMediaSerialNumber())).data).mediaSerialNumberLength,
+    ).toBe(0);
+  });
+
+  it('is listed by REPORT SUPPORTED OPERATION CODES only when configured', async () => {
+    const one = (d: EmulatedDisk) =>
+      good(d, buildReportSupportedOperationCodes({ mode: 'one', opcode: 0xab, serviceAction: 0x01 })).then(
+        (r) => decodeSupportedOpcodeOne(r.data),
+      );
+    expect(await one(new EmulatedDisk({ mediaSerialNumber: 'X' }))).toMatchObject({
+      support: 'supportedStandard',
+      cdbSize: 12,
+    });
+    const all = async (d: EmulatedDisk) =>
+      decodeSupportedOpcodesAll((await good(d, buildReportSupportedOperationCodes({ mode: 'all' }))).data)
+        .commands.filter((c) => c.operationCode === 0xab)
+        .map((c) => c.serviceAction);
+    expect(await all(new EmulatedDisk({ mediaSerialNumber: 'X' }))).toEqual([0x01]);
+    expect(await all(new EmulatedDisk())).toEqual([]);
+  });
+
+  it('without a configured serial it is INVALID COMMAND OPERATION CODE; NOT READY when stopped; reserved bits checked', async () => {
+    expectSense(await send(new EmulatedDisk(), buildReadMediaSerialNumber()), 5, 0x20, 0);
+    const disk = new EmulatedDisk({ mediaSerialNumber: 'X' });
+    const cdb = buildReadMediaSerialNumber();
+    cdb.cdb[3] = 1;
+    const s = expectSense(await send(disk, cdb), 5, 0x24, 0);
+    expect(s.senseKeySpecific).toMatchObject({ fieldPointer: 3 });
+    await good(disk, buildStartStopUnit({ start: false }));
+    expectSense(await send(disk, buildReadMediaSerialNumber()), 2, 0x04, 0x02);
   });
 });

@@ -11,10 +11,12 @@ export interface MediaSerialNumber {
   readonly mediaSerialNumber: Uint8Array;
   /** `mediaSerialNumber` as printable ASCII, trailing spaces and NULs trimmed. */
   readonly text: string;
-  /** The answer was cut short by the allocation length; re-issue with `requiredAllocationLength`. */
+  /** The answer was cut short by the allocation length; re-issue with `requiredLength`. */
   readonly truncated: boolean;
   /** mediaSerialNumberLength + 4: the allocation length that returns the whole serial number. */
-  readonly requiredAllocationLength: number;
+  readonly requiredLength: number;
+  /** Bytes decoded (never more than requiredLength). */
+  readonly availableLength: number;
 }
 
 /** Decodes READ MEDIA SERIAL NUMBER parameter data. DecodeError when the 4-byte header is missing. */
@@ -28,6 +30,7 @@ export function decodeMediaSerialNumber(source: ByteSource): MediaSerialNumber {
     mediaSerialNumber: serial,
     text: asciiTrim(serial),
     truncated: present < length,
-    requiredAllocationLength: length + 4,
+    requiredLength: length + 4,
+    availableLength: 4 + present,
   };
 }
