@@ -18,6 +18,7 @@ import type {
   LogicalBlockProvisioningVpd,
   LogPage,
   LogPageControl,
+  MediaSerialNumber,
   ModePage,
   ModeParameters,
   ReportLunsData,
@@ -142,6 +143,15 @@ export class Device implements AsyncDisposable {
   /** VPD 80h: unit serial number. */
   unitSerialNumber(options?: CommandOptions): Promise<UnitSerialNumberVpd> {
     return spc.unitSerialNumber(this.#f, options);
+  }
+
+  /**
+   * READ MEDIA SERIAL NUMBER (SERVICE ACTION IN(12) 01h): the serial number of the medium in the
+   * unit, for removable media and tape. Most disks do not implement it and reject it with
+   * CheckConditionError ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (20h/00h).
+   */
+  readMediaSerialNumber(options?: CommandOptions): Promise<MediaSerialNumber> {
+    return spc.readMediaSerialNumber(this.#f, options);
   }
 
   /** VPD 83h: device identification (NAA, EUI-64, target port, relative port…). */

@@ -14,6 +14,7 @@ import {
   buildModeSelectData,
   buildModeSense6,
   buildModeSense10,
+  buildReadMediaSerialNumber,
   buildReportLuns,
   buildReportSupportedOperationCodes,
   buildStartStopUnit,
@@ -27,6 +28,7 @@ import {
   decodeDeviceIdentification,
   decodeLogicalBlockProvisioning,
   decodeLogPage,
+  decodeMediaSerialNumber,
   decodeModeSense6,
   decodeModeSense10,
   decodeReportLuns,
@@ -38,6 +40,7 @@ import {
   type LogicalBlockProvisioningVpd,
   type LogPage,
   type LogPageControl,
+  type MediaSerialNumber,
   type ModePage,
   type ModePageControl,
   type ModeParameters,
@@ -129,6 +132,18 @@ export async function supportedVpdPages(f: Funnel, options?: Refresh): Promise<r
 
 export function unitSerialNumber(f: Funnel, options?: CommandOptions): Promise<UnitSerialNumberVpd> {
   return vpdTyped(f, 0x80, decodeUnitSerialNumber, options);
+}
+
+/** READ MEDIA SERIAL NUMBER, sent again with the whole length when the first answer is cut. */
+export function readMediaSerialNumber(f: Funnel, options?: CommandOptions): Promise<MediaSerialNumber> {
+  return readDecoded(
+    f,
+    (allocationLength) => buildReadMediaSerialNumber({ allocationLength }),
+    decodeMediaSerialNumber,
+    256,
+    0xffff_fff0,
+    options,
+  );
 }
 
 export function deviceIdentification(f: Funnel, options?: CommandOptions): Promise<DeviceIdentificationVpd> {

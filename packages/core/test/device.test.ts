@@ -54,6 +54,15 @@ describe('Device over an emulated disk: SPC', () => {
     await dev.testUnitReady();
   });
 
+  it('readMediaSerialNumber: read-class, so a read-only device sends it; a disk without one says 05h/20h/00h', async () => {
+    const { dev } = await open({ mediaSerialNumber: 'CART-0042' }, false);
+    expect(await dev.readMediaSerialNumber()).toMatchObject({ text: 'CART-0042', truncated: false });
+    const { dev: plain } = await open();
+    const e = await plain.readMediaSerialNumber().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CheckConditionError);
+    expect(e).toMatchObject({ senseKey: 5, asc: 0x20, ascq: 0 });
+  });
+
   it('reportLuns, supportedOperationCodes (cached), logSense, modeSense', async () => {
     const { disk, dev } = await open();
     expect((await dev.reportLuns()).luns.length).toBeGreaterThanOrEqual(1);
