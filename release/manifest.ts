@@ -12,6 +12,8 @@ export interface PackagingManifest {
   readonly consumers: Readonly<Record<PackageManager, string>>;
   readonly installLogs: Readonly<Record<PackageManager, string>>;
   readonly withoutPrebuild: string;
+  /** Another such copy, for the install step's source build (with the toolchain). */
+  readonly sourceBuild: string;
   /** Node major → executable, for the versions the packages promise (engines, README). */
   readonly nodes: Readonly<Record<string, string>>;
 }

@@ -61,6 +61,8 @@ export async function prepare(): Promise<PackagingManifest> {
   }
   const bare = join(work, 'npm-without-prebuild');
   withoutPrebuild(consumers.npm, bare);
+  const sourceBuild = join(work, 'npm-source-build');
+  withoutPrebuild(consumers.npm, sourceBuild);
   await bundleExample(consumers.npm);
   const nodes: Record<string, string> = { [process.versions.node.split('.')[0] as string]: process.execPath };
   for (const major of OTHER_NODES) nodes[major] = nodeBinary(major);
@@ -71,6 +73,7 @@ export async function prepare(): Promise<PackagingManifest> {
     consumers,
     installLogs,
     withoutPrebuild: bare,
+    sourceBuild,
     nodes,
   };
   mkdirSync(join(ROOT, 'test-results', 'packaging'), { recursive: true });

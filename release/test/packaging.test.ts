@@ -2,8 +2,8 @@
 // packed and installed into fresh projects (npm, pnpm, yarn; no compiler on PATH). Host part; the
 // lab part (an example over io_uring from the installed copy) is install.default.lab.test.ts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { describe, expect, it } from 'vitest';
@@ -190,4 +190,29 @@ describe('where no prebuild fits and no toolchain exists', () => {
     const r = json(inConsumer(dir, node20, ['pure.mjs']));
     expect(r).toMatchObject({ senseKey: 5, lastLba: '63', addons: [] });
   });
+});
+
+describe('where no prebuild fits but the toolchain exists', () => {
+  const dir = m.sourceBuild;
+  const pkg = join(dir, 'node_modules/@scsikit/transport-uring');
+
+  it("the package's install step builds the addon from source, and it loads", () => {
+    // npm hands install scripts its bundled node-gyp as npm_config_node_gyp; so does this test.
+    const npm = realpathSync(spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).stdout.trim());
+    const gyp = join(dirname(npm), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    expect(existsSync(gyp)).toBe(true);
+    const r = spawnSync(node20, [join(pkg, 'scripts', 'install.cjs')], {
+      cwd: pkg,
+      encoding: 'utf8',
+      // Node's own headers: node-gyp would download them, and this machine reaches no such host.
+      env: { ...process.env, npm_config_node_gyp: gyp, npm_config_nodedir: resolve(node20, '..', '..') },
+      timeout: 300_000,
+    });
+    expect(r.stderr).toMatch(/building it from source/u);
+    expect(r.stderr).not.toMatch(/failed/u);
+    expect(r.status).toBe(0);
+    const out = json(inConsumer(dir, node20, ['esm.mjs']));
+    expect(out).toMatchObject({ nops: 2000, readBack: true });
+    expect(out.addons).toEqual([expect.stringMatching(/native\/build\/Release\/scsikit_uring\.node$/u)]);
+  }, 300_000);
 });
