@@ -1,5 +1,6 @@
 /** Shell completion scripts generated from the commander program (commands and their options). */
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
+import type { Cli } from './registration.js';
 
 function words(program: Command): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -42,4 +43,15 @@ complete -F _scsikit scsikit
   return `# scsikit zsh completion: eval "$(scsikit completion zsh)"
 autoload -U +X bashcompinit && bashcompinit
 ${bash}`;
+}
+
+/** Registers completion (its script lists every command of the program). */
+export function registerCompletionCommand({ program, runner }: Cli): void {
+  program
+    .command('completion')
+    .description('print a shell completion script (bash or zsh): eval "$(scsikit completion bash)"')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action((shell: 'bash' | 'zsh') =>
+      runner.local('completion', {}, () => ({ body: {}, text: completionScript(shell, program) })),
+    );
 }

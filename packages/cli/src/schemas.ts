@@ -21,6 +21,7 @@ import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
 import { documentSchema, toJsonSchema } from './json.js';
+import type { Cli, CommonOpts } from './registration.js';
 
 /** The success document of each command (the error document is shared, see json.ts). */
 export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
@@ -80,4 +81,18 @@ export function writeSchemaFiles(dir: string): string[] {
     writeFileSync(path, `${JSON.stringify(s, null, 2)}\n`);
     return path;
   });
+}
+
+/** Registers schema. */
+export function registerSchemaCommand({ runner, localCommand }: Cli): void {
+  localCommand('schema', "print the JSON Schema of a command's --json document")
+    .argument('[command]', `one of ${Object.keys(COMMAND_SCHEMAS).join(', ')}; all when absent`)
+    .option('--out-dir <dir>', 'write <command>.schema.json files into this directory instead')
+    .action((command: string | undefined, opts: CommonOpts & { outDir?: string }) =>
+      runner.local('schema', { ...opts, json: false }, () =>
+        opts.outDir === undefined
+          ? schemaCommand(command)
+          : { body: {}, text: `${writeSchemaFiles(opts.outDir).join('\n')}\n` },
+      ),
+    );
 }

@@ -3,12 +3,14 @@
  * a duration, with live progress and a latency histogram (log2 buckets in microseconds).
  */
 import type { Device } from '@scsikit/core';
+import { Option } from 'commander';
 import { z } from 'zod';
-import type { CliIo, Output } from '../context.js';
+import { type CliIo, type Output, parseBigInt } from '../context.js';
 import { UsageError } from '../errors.js';
 import { table } from '../format.js';
 import { successSchema, u64, uint } from '../json.js';
 import { startProgress } from '../progress.js';
+import { type Cli, type CommonOpts, int } from '../registration.js';
 
 export const benchSchema = successSchema('bench', {
   pattern: z.enum(['random', 'sequential']),
@@ -193,4 +195,61 @@ export async function benchCommand(dev: Device, io: CliIo, o: BenchOptions): Pro
     },
     text: `${text.join('\n')}\n`,
   };
+}
+
+/** Registers bench. */
+export function registerBenchCommand({ runner, io, deviceCommand }: Cli): void {
+  deviceCommand(
+    'bench',
+    'benchmark: random/sequential reads (or writes with --write), live progress, latency histogram',
+  )
+    .addOption(
+      new Option('--pattern <p>', 'access pattern').choices(['random', 'sequential']).default('random'),
+    )
+    .option(
+      '--bs <bytes>',
+      'block size in bytes (a multiple of the logical block length)',
+      int('--bs', 512, 64 * 1024 * 1024),
+      4096,
+    )
+    .option('--qd <n>', 'queue depth (commands in flight)', int('--qd', 1, 1024), 1)
+    .option(
+      '-d, --duration <s>',
+      'run time in seconds',
+      (v) => {
+        const s = Number(v);
+        if (!Number.isFinite(s) || s <= 0 || s > 86_400)
+          throw new UsageError(`--duration: expected seconds in (0, 86400], got "${v}"`);
+        return s;
+      },
+      5,
+    )
+    .option('--span <blocks>', 'use only the first N blocks', (v) => parseBigInt(v, '--span'))
+    .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 32 - 1), 1)
+    .option('-w, --write', 'write instead of read (destroys data)')
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & {
+          pattern: 'random' | 'sequential';
+          bs: number;
+          qd: number;
+          duration: number;
+          span?: bigint;
+          seed: number;
+          write?: boolean;
+        },
+      ) =>
+        runner.device('bench', device, opts, opts.write === true, (dev) =>
+          benchCommand(dev, io, {
+            pattern: opts.pattern,
+            operation: opts.write === true ? 'write' : 'read',
+            blockSize: opts.bs,
+            queueDepth: opts.qd,
+            durationMs: opts.duration * 1000,
+            ...(opts.span === undefined ? {} : { spanBlocks: opts.span }),
+            seed: opts.seed,
+          }),
+        ),
+    );
 }

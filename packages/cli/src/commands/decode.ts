@@ -9,10 +9,11 @@ import {
   senseProgress,
 } from '@scsikit/cdb';
 import { z } from 'zod';
-import type { Output } from '../context.js';
+import { type Output, parseHexBytes } from '../context.js';
 import { UsageError } from '../errors.js';
 import { hexDump, hexList, hx, labelled, labelOf } from '../format.js';
 import { byte, hexBytes, successSchema, u64 } from '../json.js';
+import { type Cli, type CommonOpts, int } from '../registration.js';
 
 // ---------------------------------------------------------------------------------------------
 // sense
@@ -170,4 +171,20 @@ export function cdbCommand(bytes: Uint8Array, peripheralType?: number): Output {
     body: { ...d, raw: bytes },
     text: `${d.name}\n${labelled(rows)}\n`,
   };
+}
+
+/** Registers sense, cdb (no device). */
+export function registerDecodeCommands({ runner, localCommand }: Cli): void {
+  localCommand('sense', 'decode sense data given in hex (sg_decode_sense); no device')
+    .argument('<hex...>', 'sense bytes in hex (e.g. 70 00 05 00 00 00 00 0a …)')
+    .action((hex: string[], opts: CommonOpts) =>
+      runner.local('sense', opts, () => senseCommand(parseHexBytes(hex, 'sense'))),
+    );
+
+  localCommand('cdb', 'decode a CDB given in hex: command name and fields; no device')
+    .argument('<hex...>', 'CDB bytes in hex (e.g. 28 00 00 00 10 00 00 00 08 00)')
+    .option('--pdt <type>', 'peripheral device type (commands that share an opcode)', int('--pdt', 0, 0x1f))
+    .action((hex: string[], opts: CommonOpts & { pdt?: number }) =>
+      runner.local('cdb', opts, () => cdbCommand(parseHexBytes(hex, 'CDB'), opts.pdt)),
+    );
 }

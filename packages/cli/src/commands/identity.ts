@@ -12,12 +12,13 @@ import {
   type VpdPage,
   vpdPageName,
 } from '@scsikit/cdb';
-import type { Device, ScsiDeviceInfo } from '@scsikit/core';
+import { type Device, listDevices, type ScsiDeviceInfo } from '@scsikit/core';
 import { z } from 'zod';
 import type { Output } from '../context.js';
 import { UsageError } from '../errors.js';
 import { bytesHuman, flags, hexDump, hx, labelled, scalarRows, table } from '../format.js';
 import { byte, hexBytes, successSchema, u64, uint } from '../json.js';
+import { type Cli, type CommonOpts, int } from '../registration.js';
 
 // ---------------------------------------------------------------------------------------------
 // list
@@ -412,4 +413,54 @@ export async function opcodesCommand(dev: Device): Promise<Output> {
   ]);
   const text = `${table(['Opcode', 'Service Action', 'Cdb size', 'Nominal timeout (s)', 'Recommended timeout (s)', 'Name'], rows)}\n`;
   return { body: { commands: r.commands.map((c) => ({ ...c })) }, text };
+}
+
+/** Registers list, inquiry, vpd, readcap, luns, tur, opcodes. */
+export function registerIdentityCommands({ runner, deps, deviceCommand, localCommand }: Cli): void {
+  localCommand('list', 'list SCSI devices with their sg/bsg nodes (lsscsi -g)')
+    .option('--sysfs <dir>', 'sysfs root to read (default /sys)')
+    .action((opts: CommonOpts & { sysfs?: string }) =>
+      runner.local('list', opts, () =>
+        listCommand(
+          (deps.listDevices ?? ((r) => listDevices(r === undefined ? {} : { sysRoot: r })))(opts.sysfs),
+        ),
+      ),
+    );
+
+  deviceCommand('inquiry', 'standard INQUIRY data (sg_inq), or one VPD page with --vpd')
+    .option('-p, --vpd <page>', `a VPD page: number or ${Object.keys(VPD_ABBREVIATIONS).join('|')}`)
+    .action((device: string, opts: CommonOpts & { vpd?: string }) =>
+      runner.device('inquiry', device, opts, false, (dev) =>
+        inquiryCommand(dev, opts.vpd === undefined ? undefined : parseVpdPage(opts.vpd)),
+      ),
+    );
+
+  deviceCommand('vpd', 'VPD pages decoded (sg_vpd): one page, or all the device lists')
+    .option('-p, --page <page>', `page code, ${Object.keys(VPD_ABBREVIATIONS).join('|')}, or all`, '0')
+    .action((device: string, opts: CommonOpts & { page: string }) =>
+      runner.device('vpd', device, opts, false, (dev) =>
+        vpdCommand(dev, opts.page.toLowerCase() === 'all' ? 'all' : parseVpdPage(opts.page)),
+      ),
+    );
+
+  deviceCommand('readcap', 'READ CAPACITY (sg_readcap); (16) with --long or when (10) cannot tell')
+    .option('-l, --long', 'use READ CAPACITY(16)')
+    .action((device: string, opts: CommonOpts & { long?: boolean }) =>
+      runner.device('readcap', device, opts, false, (dev) => readcapCommand(dev, opts.long === true)),
+    );
+
+  deviceCommand('luns', 'REPORT LUNS (sg_luns)')
+    .option('-s, --select <n>', 'SELECT REPORT field (0, 1, 2, 0x10-0x12)', int('--select', 0, 255), 0)
+    .action((device: string, opts: CommonOpts & { select: number }) =>
+      runner.device('luns', device, opts, false, (dev) => lunsCommand(dev, opts.select)),
+    );
+
+  deviceCommand('tur', 'TEST UNIT READY (sg_turs): exit 0 when ready, 2 when not').action(
+    (device: string, opts: CommonOpts) => runner.device('tur', device, opts, false, (dev) => turCommand(dev)),
+  );
+
+  deviceCommand('opcodes', 'supported operation codes with timeouts (sg_opcodes --rctd)').action(
+    (device: string, opts: CommonOpts) =>
+      runner.device('opcodes', device, opts, false, (dev) => opcodesCommand(dev)),
+  );
 }

@@ -4,12 +4,14 @@
  */
 import { decodeCdb, samStatusName } from '@scsikit/cdb';
 import type { Device } from '@scsikit/core';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import type { CliIo, Output } from '../context.js';
-import { readFileBytes, writeFileBytes } from '../context.js';
+import { parseHexBytes, parseU64, readFileBytes, writeFileBytes } from '../context.js';
 import { UsageError } from '../errors.js';
 import { hexDump, hexList } from '../format.js';
 import { byte, hexBytes, successSchema, u64, uint } from '../json.js';
+import { type Cli, type CommonOpts, gate, int } from '../registration.js';
 
 const range = { lba: u64, blocks: uint, blockLength: uint, bytes: uint };
 
@@ -220,4 +222,141 @@ export async function rawCommand(
     lines.push(`Sent ${dataOut.length} bytes of data`);
   }
   return { body, text: `${lines.join('\n')}\n` };
+}
+
+/** Registers read, write, verify, unmap, sync, raw. */
+export function registerIoCommands({ runner, io, deviceCommand }: Cli): void {
+  const lbaOpt = (c: Command) =>
+    c.requiredOption('-l, --lba <lba>', 'first LBA', (v) => parseU64(v, '--lba'));
+  const countOpt = (c: Command, required: boolean) =>
+    required
+      ? c.requiredOption('-n, --count <blocks>', 'number of logical blocks', int('--count', 1, 2 ** 32 - 1))
+      : c.option('-n, --count <blocks>', 'number of logical blocks', int('--count', 0, 2 ** 32 - 1));
+
+  countOpt(lbaOpt(deviceCommand('read', 'READ blocks to a file, stdout (-o -) or a hex dump')), true)
+    .option('-o, --output <file>', "write the data here ('-': standard output, binary)")
+    .option('--fua', 'force unit access')
+    .option('--dpo', 'disable page out')
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & { lba: bigint; count: number; output?: string; fua?: boolean; dpo?: boolean },
+      ) =>
+        runner.device('read', device, opts, false, (dev) =>
+          readCommand(dev, io, {
+            lba: opts.lba,
+            blocks: opts.count,
+            ...(opts.output === undefined ? {} : { output: opts.output }),
+            fua: opts.fua === true,
+            dpo: opts.dpo === true,
+          }),
+        ),
+    );
+
+  countOpt(lbaOpt(deviceCommand('write', 'WRITE blocks from a file (needs --write)')), false)
+    .requiredOption('-i, --input <file>', 'data to write (whole blocks; --count defaults to all of it)')
+    .option('--fua', 'force unit access')
+    .option('--dpo', 'disable page out')
+    .option('-w, --write', 'confirm: this changes the device')
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & {
+          lba: bigint;
+          count?: number;
+          input: string;
+          fua?: boolean;
+          dpo?: boolean;
+          write?: boolean;
+        },
+      ) =>
+        gate(runner, 'write', opts, () =>
+          runner.device('write', device, opts, true, (dev) =>
+            writeCommand(dev, {
+              lba: opts.lba,
+              ...(opts.count === undefined ? {} : { blocks: opts.count }),
+              input: opts.input,
+              fua: opts.fua === true,
+              dpo: opts.dpo === true,
+            }),
+          ),
+        ),
+    );
+
+  countOpt(
+    lbaOpt(deviceCommand('verify', 'VERIFY blocks (medium check), or compare with a file (BYTCHK)')),
+    true,
+  )
+    .option('-i, --input <file>', 'compare the blocks with this file (miscompare: exit 14)')
+    .action((device: string, opts: CommonOpts & { lba: bigint; count: number; input?: string }) =>
+      runner.device('verify', device, opts, false, (dev) =>
+        verifyCommand(dev, {
+          lba: opts.lba,
+          blocks: opts.count,
+          ...(opts.input === undefined ? {} : { compareWith: opts.input }),
+        }),
+      ),
+    );
+
+  deviceCommand('unmap', 'UNMAP ranges (thin provisioning; needs --write)')
+    .requiredOption(
+      '-r, --range <lba,count>',
+      'a range to deallocate (repeat for more)',
+      (v: string, prev: Array<{ lba: bigint; blocks: number }>) => [...prev, parseRange(v, parseU64)],
+      [] as Array<{ lba: bigint; blocks: number }>,
+    )
+    .option('-w, --write', 'confirm: this changes the device')
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & { range: Array<{ lba: bigint; blocks: number }>; write?: boolean },
+      ) =>
+        gate(runner, 'unmap', opts, () =>
+          runner.device('unmap', device, opts, true, (dev) => unmapCommand(dev, opts.range)),
+        ),
+    );
+
+  deviceCommand('sync', 'SYNCHRONIZE CACHE (whole device, or a range)')
+    .option('-l, --lba <lba>', 'first LBA (default 0)', (v) => parseU64(v, '--lba'))
+    .option('-n, --count <blocks>', 'blocks (0: to the end)', int('--count', 0, 2 ** 32 - 1), 0)
+    .option('--immed', 'return before the cache is flushed')
+    .action((device: string, opts: CommonOpts & { lba?: bigint; count: number; immed?: boolean }) =>
+      runner.device('sync', device, opts, false, (dev) =>
+        syncCommand(dev, { lba: opts.lba ?? 0n, blocks: opts.count, immed: opts.immed === true }),
+      ),
+    );
+
+  deviceCommand('raw', 'send any CDB given in hex (sg_raw); data in/out from files')
+    .argument('<cdb...>', 'CDB bytes in hex (e.g. 12 00 00 00 24 00, or 120000002400)')
+    .option('-r, --request <bytes>', 'data-in: expect this many bytes', int('--request', 0, 2 ** 30))
+    .option('-o, --outfile <file>', 'write data-in here instead of a hex dump')
+    .option('-i, --infile <file>', 'data-out: send this file')
+    .option(
+      '-s, --send <bytes>',
+      'data-out: send only the first N bytes of --infile',
+      int('--send', 0, 2 ** 30),
+    )
+    .option('-w, --write', 'allow commands that change the device (unknown and vendor opcodes count as such)')
+    .action(
+      (
+        device: string,
+        cdb: string[],
+        opts: CommonOpts & {
+          request?: number;
+          outfile?: string;
+          infile?: string;
+          send?: number;
+          write?: boolean;
+        },
+      ) =>
+        runner.device('raw', device, opts, opts.write === true, (dev) =>
+          rawCommand(dev, {
+            cdb: parseHexBytes(cdb, 'CDB'),
+            ...(opts.request === undefined ? {} : { request: opts.request }),
+            ...(opts.outfile === undefined ? {} : { outfile: opts.outfile }),
+            ...(opts.infile === undefined ? {} : { infile: opts.infile }),
+            ...(opts.send === undefined ? {} : { send: opts.send }),
+          }),
+        ),
+    );
 }

@@ -4,11 +4,13 @@
  */
 import type { SanitizeServiceAction } from '@scsikit/cdb';
 import type { Device, LongOperation } from '@scsikit/core';
+import { type Command, Option } from 'commander';
 import { z } from 'zod';
-import type { CliIo, Output } from '../context.js';
+import { type CliIo, type Output, parseHexBytes } from '../context.js';
 import { UsageError } from '../errors.js';
 import { successSchema } from '../json.js';
 import { startProgress } from '../progress.js';
+import { type Cli, type CommonOpts, gate, int } from '../registration.js';
 
 const longOpBody = {
   /** True when the command returned and the operation still runs in the device (no --wait). */
@@ -113,4 +115,94 @@ export async function sanitizeCommand(
     body: { started: true, completed: true, serviceAction: o.serviceAction, progress },
     text: 'SANITIZE complete\n',
   };
+}
+
+/** Registers format, sanitize. */
+export function registerLongOpCommands({ runner, io, deviceCommand }: Cli): void {
+  const longOpts = (c: Command) =>
+    c
+      .option('-w, --write', 'confirm: this changes the device')
+      .option('-y, --yes', 'do not ask for confirmation')
+      .option('--wait', "follow the operation with a progress bar fed by the device's progress indication")
+      .option('--poll <ms>', 'REQUEST SENSE poll interval with --wait', int('--poll', 1, 600_000), 1000);
+
+  longOpts(
+    deviceCommand('format', 'FORMAT UNIT (sg_format): destroys all data; needs --write and confirmation'),
+  )
+    .option('--fmtpinfo <n>', 'FMTPINFO (protection information format)', int('--fmtpinfo', 0, 3), 0)
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & { write?: boolean; yes?: boolean; wait?: boolean; poll: number; fmtpinfo: number },
+      ) =>
+        gate(runner, 'format', opts, async () => {
+          try {
+            await confirmDestructive(io, 'FORMAT UNIT', opts.yes === true);
+          } catch (e) {
+            runner.status = runner.fail('format', e, {
+              json: opts.json === true,
+              verbose: opts.verbose ?? 0,
+            });
+            return;
+          }
+          await runner.device('format', device, opts, true, (dev) =>
+            formatCommand(dev, io, {
+              wait: opts.wait === true,
+              pollIntervalMs: opts.poll,
+              fmtpinfo: opts.fmtpinfo,
+            }),
+          );
+        }),
+    );
+
+  longOpts(
+    deviceCommand('sanitize', 'SANITIZE (sg_sanitize): destroys all data; needs --write and confirmation'),
+  )
+    .addOption(
+      new Option('-a, --action <action>', 'sanitize method')
+        .choices(Object.keys(SANITIZE_ACTIONS))
+        .makeOptionMandatory(),
+    )
+    .option('--pattern <hex>', 'overwrite: the pattern (hex bytes)')
+    .option('--passes <n>', 'overwrite: OVERWRITE COUNT', int('--passes', 1, 31), 1)
+    .option('--ause', 'allow unrestricted sanitize exit')
+    .option('--znr', 'zoned no reset')
+    .action(
+      (
+        device: string,
+        opts: CommonOpts & {
+          write?: boolean;
+          yes?: boolean;
+          wait?: boolean;
+          poll: number;
+          action: string;
+          pattern?: string;
+          passes: number;
+          ause?: boolean;
+          znr?: boolean;
+        },
+      ) =>
+        gate(runner, 'sanitize', opts, async () => {
+          try {
+            await confirmDestructive(io, 'SANITIZE', opts.yes === true);
+          } catch (e) {
+            runner.status = runner.fail('sanitize', e, {
+              json: opts.json === true,
+              verbose: opts.verbose ?? 0,
+            });
+            return;
+          }
+          await runner.device('sanitize', device, opts, true, (dev) =>
+            sanitizeCommand(dev, io, {
+              wait: opts.wait === true,
+              pollIntervalMs: opts.poll,
+              serviceAction: SANITIZE_ACTIONS[opts.action] ?? 'blockErase',
+              ause: opts.ause === true,
+              znr: opts.znr === true,
+              ...(opts.pattern === undefined ? {} : { pattern: parseHexBytes([opts.pattern], '--pattern') }),
+              passes: opts.passes,
+            }),
+          );
+        }),
+    );
 }

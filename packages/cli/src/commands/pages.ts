@@ -8,11 +8,13 @@ import {
   type ModePageControl,
 } from '@scsikit/cdb';
 import type { Device } from '@scsikit/core';
+import { Option } from 'commander';
 import { z } from 'zod';
 import type { Output } from '../context.js';
 import { UsageError } from '../errors.js';
 import { hexDump, hx, labelled, scalarRows, table } from '../format.js';
 import { byte, hexBytes, successSchema, u64, uint } from '../json.js';
+import type { Cli, CommonOpts } from '../registration.js';
 
 /** T10 names of the common mode pages (SPC-6, SBC-5), for the human output. */
 const MODE_PAGE_NAMES: Readonly<Record<number, string>> = {
@@ -213,3 +215,44 @@ export async function logsCommand(
 }
 
 export { LOG_PAGE_CONTROL };
+
+/** Registers modes, logs. */
+export function registerPageCommands({ runner, deviceCommand }: Cli): void {
+  deviceCommand('modes', 'mode pages (sg_modes): MODE SENSE(10), (6) when the device refuses (10)')
+    .option('-p, --page <page[,subpage]>', 'page (0x3f: all) and optional subpage (0xff: all)', '0x3f')
+    .addOption(
+      new Option('-c, --control <pc>', 'page control')
+        .choices(Object.keys(MODE_PAGE_CONTROL))
+        .default('current'),
+    )
+    .action((device: string, opts: CommonOpts & { page: string; control: string }) =>
+      runner.device('modes', device, opts, false, (dev) => {
+        const { page, subpage } = parsePageArg(opts.page, 0x3f);
+        return modesCommand(
+          dev,
+          page,
+          subpage,
+          parsePageControl<ModePageControl>(opts.control, MODE_PAGE_CONTROL),
+        );
+      }),
+    );
+
+  deviceCommand('logs', 'log pages (sg_logs): LOG SENSE, decoded where T10 defines the page')
+    .option('-p, --page <page[,subpage]>', 'page (0: supported pages) and optional subpage', '0')
+    .addOption(
+      new Option('-c, --control <pc>', 'page control')
+        .choices(Object.keys(LOG_PAGE_CONTROL))
+        .default('cumulative'),
+    )
+    .action((device: string, opts: CommonOpts & { page: string; control: string }) =>
+      runner.device('logs', device, opts, false, (dev) => {
+        const { page, subpage } = parsePageArg(opts.page, 0x3f);
+        return logsCommand(
+          dev,
+          page,
+          subpage,
+          parsePageControl<LogPageControl>(opts.control, LOG_PAGE_CONTROL),
+        );
+      }),
+    );
+}

@@ -1,11 +1,13 @@
 /** `pr`: PERSISTENT RESERVE IN/OUT, sg_persist's actions. OUT actions need --write. */
 import { PR_TYPE, type PrType } from '@scsikit/cdb';
 import type { Device } from '@scsikit/core';
+import { Argument } from 'commander';
 import { z } from 'zod';
-import type { Output } from '../context.js';
+import { type Output, parseU64 } from '../context.js';
 import { UsageError } from '../errors.js';
 import { hx, labelled } from '../format.js';
 import { byte, successSchema, u64, uint } from '../json.js';
+import { type Cli, type CommonOpts, gate } from '../registration.js';
 
 export const PR_ACTIONS = [
   'read-keys',
@@ -184,4 +186,49 @@ export async function prCommand(dev: Device, action: PrAction, o: PrOptions): Pr
     }
   }
   return { body: { action, done: true }, text: `PR out: ${action} done\n` };
+}
+
+/** Registers pr. */
+export function registerPrCommands({ runner, deviceCommand }: Cli): void {
+  deviceCommand('pr', 'persistent reservations (sg_persist); OUT actions need --write')
+    .addArgument(new Argument('<action>', `one of ${PR_ACTIONS.join(', ')}`).choices(PR_ACTIONS))
+    .option('-k, --key <key>', 'RESERVATION KEY (ours, registered)', (v) => parseU64(v, '--key'))
+    .option('-s, --sa-key <key>', 'SERVICE ACTION RESERVATION KEY (new key; key to preempt)', (v) =>
+      parseU64(v, '--sa-key'),
+    )
+    .option(
+      '-T, --type <type>',
+      'reservation type: 1 3 5 6 7 8 or writeExclusive, exclusiveAccess, …',
+      parsePrType,
+    )
+    .option('--aptpl', 'activate persist through power loss (register)')
+    .option('-w, --write', 'allow OUT actions (they change the device)')
+    .action(
+      (
+        device: string,
+        action: PrAction,
+        opts: CommonOpts & {
+          key?: bigint;
+          saKey?: bigint;
+          type?: number | string;
+          aptpl?: boolean;
+          write?: boolean;
+        },
+      ) =>
+        gate(
+          runner,
+          'pr',
+          { ...opts, write: PR_OUT_ACTIONS.has(action) ? opts.write === true : true },
+          () =>
+            runner.device('pr', device, opts, PR_OUT_ACTIONS.has(action), (dev) =>
+              prCommand(dev, action, {
+                ...(opts.key === undefined ? {} : { key: opts.key }),
+                ...(opts.saKey === undefined ? {} : { serviceActionKey: opts.saKey }),
+                ...(opts.type === undefined ? {} : { type: opts.type as number }),
+                ...(opts.aptpl === true ? { aptpl: true } : {}),
+              }),
+            ),
+          `pr ${action}`,
+        ),
+    );
 }

@@ -1,9 +1,10 @@
 /** `zones` (sg_rep_zones) and `lba-status` (sg_get_lba_status). */
 import type { Device } from '@scsikit/core';
 import { z } from 'zod';
-import type { Output } from '../context.js';
+import { type Output, parseU64 } from '../context.js';
 import { hx, table } from '../format.js';
 import { byte, successSchema, u64, uint } from '../json.js';
+import { type Cli, type CommonOpts, int } from '../registration.js';
 
 export const zonesSchema = successSchema('zones', {
   zoneListLength: uint,
@@ -80,4 +81,32 @@ export async function lbaStatusCommand(dev: Device, lba: bigint): Promise<Output
     ),
   ];
   return { body: rest, text: `${text.join('\n')}\n` };
+}
+
+/** Registers zones, lba-status. */
+export function registerZonedCommands({ runner, deviceCommand }: Cli): void {
+  deviceCommand('zones', 'REPORT ZONES (sg_rep_zones)')
+    .option('-s, --start <lba>', 'zone start LBA (default 0)', (v) => parseU64(v, '--start'))
+    .option(
+      '-o, --options <n>',
+      'REPORTING OPTIONS (0 all, 1 empty, 2 implicitly open …)',
+      int('--options', 0, 0x3f),
+      0,
+    )
+    .option('-m, --max <n>', 'at most this many zones', int('--max', 1, 1_000_000))
+    .action((device: string, opts: CommonOpts & { start?: bigint; options: number; max?: number }) =>
+      runner.device('zones', device, opts, false, (dev) =>
+        zonesCommand(dev, {
+          startLba: opts.start ?? 0n,
+          reportingOptions: opts.options,
+          ...(opts.max === undefined ? {} : { maxZones: opts.max }),
+        }),
+      ),
+    );
+
+  deviceCommand('lba-status', 'GET LBA STATUS (sg_get_lba_status): mapped/deallocated extents')
+    .option('-l, --lba <lba>', 'starting LBA (default 0)', (v) => parseU64(v, '--lba'))
+    .action((device: string, opts: CommonOpts & { lba?: bigint }) =>
+      runner.device('lba-status', device, opts, false, (dev) => lbaStatusCommand(dev, opts.lba ?? 0n)),
+    );
 }
