@@ -109,6 +109,23 @@ describe('identity commands against the emulated disk', () => {
     });
   });
 
+  it('media-serial: sg_rmsn-style text and JSON; a disk without the command exits 9', async () => {
+    const disk = new EmulatedDisk({ mediaSerialNumber: 'CART-0042' });
+    const r = await cli(['media-serial', 'x'], { transport: disk });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Reported media serial number length = 12');
+    expect(r.stdout).toContain('Media serial number: CART-0042');
+    expect(r.opened).toEqual([{ target: 'x', write: false }]);
+    expect(await cliJson('media-serial', ['x'], { transport: disk })).toMatchObject({
+      mediaSerialNumberLength: 12,
+      mediaSerialNumber: '434152542d30303432202020', // 'CART-0042' and 3 spaces to 12 bytes
+      text: 'CART-0042',
+    });
+    const none = await cli(['media-serial', 'x'], { transport: new EmulatedDisk({ mediaSerialNumber: '' }) });
+    expect(none.stdout).toContain('(the medium has no serial number)');
+    expect((await cli(['media-serial', 'x'], { transport: new EmulatedDisk() })).code).toBe(9);
+  });
+
   it('luns, tur, opcodes', async () => {
     const disk = new EmulatedDisk();
     const luns = await cliJson('luns', ['x'], { transport: disk });

@@ -1,6 +1,6 @@
 /**
  * Identity and capability commands: list (lsscsi -g), inquiry (sg_inq), vpd (sg_vpd), readcap
- * (sg_readcap), luns (sg_luns), tur (sg_turs), opcodes (sg_opcodes).
+ * (sg_readcap), luns (sg_luns), tur (sg_turs), media-serial (sg_rmsn), opcodes (sg_opcodes).
  */
 import {
   buildReadCapacity10,
@@ -379,6 +379,31 @@ export async function turCommand(dev: Device): Promise<Output> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// media-serial
+
+export const mediaSerialSchema = successSchema('media-serial', {
+  /** MEDIA SERIAL NUMBER LENGTH as the device reported it; 0 when the medium has none. */
+  mediaSerialNumberLength: uint,
+  /** The serial number bytes (vendor specific). */
+  mediaSerialNumber: hexBytes,
+  /** The same bytes as printable ASCII, trailing spaces trimmed. */
+  text: z.string(),
+});
+
+export async function mediaSerialCommand(dev: Device): Promise<Output> {
+  const m = await dev.readMediaSerialNumber();
+  const body = {
+    mediaSerialNumberLength: m.mediaSerialNumberLength,
+    mediaSerialNumber: m.mediaSerialNumber,
+    text: m.text,
+  };
+  const lines = [`Reported media serial number length = ${m.mediaSerialNumberLength}`];
+  if (m.mediaSerialNumberLength === 0) lines.push('  (the medium has no serial number)');
+  else lines.push(`Media serial number: ${m.text}`, hexDump(m.mediaSerialNumber, '  '));
+  return { body, text: `${lines.join('\n')}\n` };
+}
+
+// ---------------------------------------------------------------------------------------------
 // opcodes
 
 export const opcodesSchema = successSchema('opcodes', {
@@ -415,7 +440,7 @@ export async function opcodesCommand(dev: Device): Promise<Output> {
   return { body: { commands: r.commands.map((c) => ({ ...c })) }, text };
 }
 
-/** Registers list, inquiry, vpd, readcap, luns, tur, opcodes. */
+/** Registers list, inquiry, vpd, readcap, luns, tur, media-serial, opcodes. */
 export function registerIdentityCommands({ runner, deps, deviceCommand, localCommand }: Cli): void {
   localCommand('list', 'list SCSI devices with their sg/bsg nodes (lsscsi -g)')
     .option('--sysfs <dir>', 'sysfs root to read (default /sys)')
@@ -457,6 +482,11 @@ export function registerIdentityCommands({ runner, deps, deviceCommand, localCom
 
   deviceCommand('tur', 'TEST UNIT READY (sg_turs): exit 0 when ready, 2 when not').action(
     (device: string, opts: CommonOpts) => runner.device('tur', device, opts, false, (dev) => turCommand(dev)),
+  );
+
+  deviceCommand('media-serial', 'READ MEDIA SERIAL NUMBER (sg_rmsn): the serial number of the medium').action(
+    (device: string, opts: CommonOpts) =>
+      runner.device('media-serial', device, opts, false, (dev) => mediaSerialCommand(dev)),
   );
 
   deviceCommand('opcodes', 'supported operation codes with timeouts (sg_opcodes --rctd)').action(
