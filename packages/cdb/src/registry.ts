@@ -145,8 +145,16 @@ export const COMMANDS: readonly CommandEntry[] = [
   cmd(0x2f, 'VERIFY(10)', 10, 'out', READ, 'read', sbc),
   /** PRE-FETCH only loads the cache; SBC lets it run under Write Exclusive. */
   cmd(0x34, 'PRE-FETCH(10)', 10, 'none', READ, 'read', sbc),
-  /** Read-class as core has had it; the emulator's reservation class already says 'write'. */
-  cmd(0x35, 'SYNCHRONIZE CACHE(10)', 10, 'none', READ, 'write', sbc),
+  /**
+   * SYNCHRONIZE CACHE is write-class (idempotent). Core had it 'read', the emulator 'write'; decided
+   * for 'write' because (1) SBC-5 has it write cached data to the medium and lists it with the
+   * writes in its persistent-reservation table (it conflicts under Write Exclusive), and (2) the
+   * Linux command filter, `scsi_cmd_allowed()`, puts SYNCHRONIZE CACHE(10) (its GPCMD_FLUSH_CACHE,
+   * 35h) among the "basic writing commands" that need a writable open, and leaves SYNCHRONIZE
+   * CACHE(16) to CAP_SYS_RAWIO. A non-root caller on a read-only fd got EPERM from the kernel
+   * anyway; 'read' only let root flush through a device it had opened read-only.
+   */
+  cmd(0x35, 'SYNCHRONIZE CACHE(10)', 10, 'none', WRITE, 'write', sbc),
   cmd(0x37, 'READ DEFECT DATA(10)', 10, 'in', READ, 'read', sbc),
   /** MODE counts as the service action (names.ts): every mode, download microcode included. */
   sa(0x3b, 'any', 'WRITE BUFFER', 10, 'out', WRITE_ONCE, 'write', spc),
@@ -201,7 +209,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   cmd(0x8e, 'WRITE AND VERIFY(16)', 16, 'out', WRITE, 'write', sbc),
   cmd(0x8f, 'VERIFY(16)', 16, 'out', READ, 'read', sbc),
   cmd(0x90, 'PRE-FETCH(16)', 16, 'none', READ, 'read', sbc),
-  cmd(0x91, 'SYNCHRONIZE CACHE(16)', 16, 'none', READ, 'write', sbc),
+  /** Write-class like SYNCHRONIZE CACHE(10), see there. */
+  cmd(0x91, 'SYNCHRONIZE CACHE(16)', 16, 'none', WRITE, 'write', sbc),
   cmd(0x93, 'WRITE SAME(16)', 16, 'out', WRITE, 'write', sbc),
   /** ZBC OUT: every zone action moves write pointers or zone conditions. */
   sa(0x94, 'any', 'ZBC OUT', 16, 'none', WRITE, 'write', zbc),

@@ -88,6 +88,15 @@ describe('command registry', () => {
     expect(classifyCdb(cdb.buildReadCapacity16().cdb)).toEqual({ access: 'read', idempotent: true });
   });
 
+  it('SYNCHRONIZE CACHE is write-class (SBC-5 and the Linux command filter), and idempotent', () => {
+    for (const spec of [cdb.buildSynchronizeCache10(), cdb.buildSynchronizeCache16()]) {
+      expect(classifyCdb(spec.cdb)).toEqual({ access: 'write', idempotent: true });
+      expect(commandForCdb(spec.cdb)?.reservation).toBe('write');
+    }
+    // PRE-FETCH stays read-class: it only loads the cache, and SBC lets it run under Write Exclusive.
+    expect(classifyCdb(cdb.buildPreFetch10().cdb).access).toBe('read');
+  });
+
   it('ATA PASS-THROUGH: the entry classifies from PROTOCOL and T_DIR', () => {
     expect(classifyCdb(cdb.buildAtaIdentifyDevice().cdb).access).toBe('read');
     expect(classifyCdb(cdb.buildAtaIdentifyDevice({ cdbSize: 12 }).cdb).access).toBe('read');

@@ -259,6 +259,8 @@ describe('data commands', () => {
       blocks: 3,
       immed: true,
     });
+    // SYNCHRONIZE CACHE is write-class: sync opens read-write, without --write (as sg_sync does).
+    expect((await cli(['sync', 'x'], { transport: disk })).opened).toEqual([{ target: 'x', write: true }]);
   });
 
   it('zones on a host-managed disk', async () => {

@@ -296,8 +296,8 @@ export class Device implements AsyncDisposable {
   }
 
   /**
-   * SYNCHRONIZE CACHE(10/16): makes written data durable. Allowed on a read-only device (it changes
-   * no data); see `command-class.ts`.
+   * SYNCHRONIZE CACHE(10/16): makes written data durable. Write-class (needs `{ write: true }`): it
+   * writes cached data to the medium, see its entry in `@scsikit/cdb`'s registry.
    */
   synchronizeCache(
     options: CommandOptions & {

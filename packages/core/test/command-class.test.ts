@@ -25,7 +25,7 @@ describe('classifyCommand', () => {
     ['READ(32)', buildRead32({ lba: 0, blocks: 1 }).cdb, 'read', true],
     ['READ CAPACITY(16)', buildReadCapacity16().cdb, 'read', true],
     ['REPORT SUPPORTED OPCODES', buildReportSupportedOperationCodes({ mode: 'all' }).cdb, 'read', true],
-    ['SYNCHRONIZE CACHE(10)', buildSynchronizeCache10().cdb, 'read', true],
+    ['SYNCHRONIZE CACHE(10)', buildSynchronizeCache10().cdb, 'write', true],
     ['ATA IDENTIFY (PIO in)', buildAtaIdentifyDevice().cdb, 'read', true],
     ['WRITE(32)', buildWrite32({ lba: 0, blocks: 1 }).cdb, 'write', true],
     ['UNMAP', buildUnmap({ parameterListLength: 24 }).cdb, 'write', true],

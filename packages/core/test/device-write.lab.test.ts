@@ -164,12 +164,15 @@ describe.each(disks.map((d) => [`${d.kind} ${d.hctl}`, d] as const))(
       if (thin) expect(first?.numberOfLogicalBlocks).toBe(4);
     });
 
-    it('synchronize cache: whole device and a range with IMMED, also on a read-only open', async () => {
+    it('synchronize cache: whole device and a range with IMMED; refused on a read-only open', async () => {
       const dev = await open(lab);
       await dev.synchronizeCache();
       await dev.synchronizeCache({ lba: LBA, blocks: 8, immed: true });
+      // Write-class since the registry (SBC-5 and the kernel's filter agree): the guard refuses it.
       const ro = await open(lab, false);
-      await ro.synchronizeCache();
+      const e = await ro.synchronizeCache().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PermissionError);
+      expect(e).toMatchObject({ reason: 'read-only' });
     });
 
     it('compare and write: match writes, mismatch is MISCOMPARE with the offset', async () => {

@@ -286,6 +286,7 @@ describe('Device: read-only guard', () => {
       () => dev.compareAndWrite(0, 1, new Uint8Array(512), new Uint8Array(512)),
       () => dev.setWriteCache(false),
       () => dev.startStopUnit({ start: false }),
+      () => dev.synchronizeCache(), // write-class: see SYNCHRONIZE CACHE(10) in @scsikit/cdb's registry
       () => dev.pr.register({ newKey: 1n }),
       () => dev.formatUnit(),
       () => dev.sanitize({ serviceAction: 'blockErase' }),
@@ -300,8 +301,6 @@ describe('Device: read-only guard', () => {
     }
     // Only the caching page reads of setWriteCache reached the disk: nothing write-class.
     expect(disk.recorder.commands().filter((n) => !n.startsWith('MODE SENSE'))).toEqual([]);
-    // SYNCHRONIZE CACHE is allowed read-only (documented decision).
-    await dev.synchronizeCache();
     expect(dev.stats().errors.ERR_SCSIKIT_PERMISSION).toBe(attempts.length);
   });
 });

@@ -321,7 +321,9 @@ export function registerIoCommands({ runner, io, deviceCommand }: Cli): void {
     .option('-n, --count <blocks>', 'blocks (0: to the end)', int('--count', 0, 2 ** 32 - 1), 0)
     .option('--immed', 'return before the cache is flushed')
     .action((device: string, opts: CommonOpts & { lba?: bigint; count: number; immed?: boolean }) =>
-      runner.device('sync', device, opts, false, (dev) =>
+      // Opened read-write without --write, as sg_sync does: SYNCHRONIZE CACHE is write-class but
+      // changes no data.
+      runner.device('sync', device, opts, true, (dev) =>
         syncCommand(dev, { lba: opts.lba ?? 0n, blocks: opts.count, immed: opts.immed === true }),
       ),
     );
