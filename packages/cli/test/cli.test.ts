@@ -124,6 +124,11 @@ describe('identity commands against the emulated disk', () => {
     const none = await cli(['media-serial', 'x'], { transport: new EmulatedDisk({ mediaSerialNumber: '' }) });
     expect(none.stdout).toContain('(the medium has no serial number)');
     expect((await cli(['media-serial', 'x'], { transport: new EmulatedDisk() })).code).toBe(9);
+    // raw names it from the registry and, the entry being read-class, sends it without --write.
+    const raw = await cliJson('raw', ['x', 'ab 01 00 00 00 00 00 00 01 00 00 00', '-r', '256'], {
+      transport: disk,
+    });
+    expect(raw).toMatchObject({ name: 'READ MEDIA SERIAL NUMBER', status: 0, bytesIn: 16 });
   });
 
   it('luns, tur, opcodes', async () => {
