@@ -14,3 +14,16 @@ export interface CdbSpec {
   /** T10 name of the command, e.g. "READ(16)". */
   readonly name: string;
 }
+
+/**
+ * How much of an answer the allocation length let through, for answers a short allocation length
+ * cuts. Core's readDecoded sends the command again with `requiredLength` when `truncated`.
+ */
+export interface Truncation {
+  /** The device had more than was returned. */
+  readonly truncated: boolean;
+  /** Bytes of the whole answer: the allocation length that returns all of it. */
+  readonly requiredLength: number;
+  /** Bytes decoded (never more than requiredLength). */
+  readonly availableLength: number;
+}

@@ -4,6 +4,7 @@
  */
 import { ByteReader, type ByteSource } from '../bytes.js';
 import { DecodeError } from '../errors.js';
+import type { Truncation } from '../types.js';
 
 /** PROVISIONING STATUS names (SBC-5 "PROVISIONING STATUS field"). 0 predates SBC-4r12's split into 3 and 4. */
 export const PROVISIONING_STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -37,7 +38,7 @@ export interface LbaStatusDescriptor {
   readonly mayContainUnrecoveredErrors: boolean;
 }
 
-export interface GetLbaStatusData {
+export interface GetLbaStatusData extends Truncation {
   /** PARAMETER DATA LENGTH: bytes after byte 3 the device has. */
   readonly parameterDataLength: number;
   readonly completionCondition: number;
@@ -46,9 +47,6 @@ export interface GetLbaStatusData {
   readonly rtp: boolean;
   /** Descriptors wholly present in the returned bytes. */
   readonly descriptors: readonly LbaStatusDescriptor[];
-  readonly truncated: boolean;
-  readonly requiredLength: number;
-  readonly availableLength: number;
 }
 
 /**

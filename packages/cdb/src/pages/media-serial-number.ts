@@ -1,22 +1,18 @@
 /**
  * READ MEDIA SERIAL NUMBER parameter data (SPC-6): a 4-byte MEDIA SERIAL NUMBER LENGTH, then the
- * serial number itself (vendor specific; ASCII on every device seen so far, hence `text`).
+ * serial number itself (vendor specific; `text` reads it as ASCII).
  */
 import { asciiTrim, ByteReader, type ByteSource } from '../bytes.js';
+import type { Truncation } from '../types.js';
 
-export interface MediaSerialNumber {
+/** `requiredLength` is mediaSerialNumberLength + 4. */
+export interface MediaSerialNumber extends Truncation {
   /** MEDIA SERIAL NUMBER LENGTH: bytes of serial number the device has; 0 when the medium has none. */
   readonly mediaSerialNumberLength: number;
   /** The serial number bytes present in the answer (copy). */
   readonly mediaSerialNumber: Uint8Array;
   /** `mediaSerialNumber` as printable ASCII, trailing spaces and NULs trimmed. */
   readonly text: string;
-  /** The answer was cut short by the allocation length; re-issue with `requiredLength`. */
-  readonly truncated: boolean;
-  /** mediaSerialNumberLength + 4: the allocation length that returns the whole serial number. */
-  readonly requiredLength: number;
-  /** Bytes decoded (never more than requiredLength). */
-  readonly availableLength: number;
 }
 
 /** Decodes READ MEDIA SERIAL NUMBER parameter data. DecodeError when the 4-byte header is missing. */

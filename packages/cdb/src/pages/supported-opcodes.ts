@@ -6,6 +6,7 @@
 import { ByteReader, type ByteSource } from '../bytes.js';
 import { DecodeError } from '../errors.js';
 import { opcodeName } from '../names.js';
+import type { Truncation } from '../types.js';
 
 /** Decoder options: the device type picks among T10 names that share an operation code. */
 export interface SupportedOpcodesOptions {
@@ -141,7 +142,7 @@ const SUPPORT_NAMES: Readonly<Record<number, OpcodeSupport>> = {
 };
 
 /** REPORT SUPPORTED OPERATION CODES, REPORTING OPTIONS 001b-011b (one command). */
-export interface SupportedOpcodeOne {
+export interface SupportedOpcodeOne extends Truncation {
   /** RWCDLP (byte 0 bit 0). */
   readonly rwcdlp: boolean;
   readonly ctdp: boolean;
@@ -160,9 +161,6 @@ export interface SupportedOpcodeOne {
   readonly timeouts?: CommandTimeoutsDescriptor;
   /** T10 name of the operation code in CDB usage byte 0 (absent when no usage data came back). */
   readonly name?: string;
-  readonly truncated: boolean;
-  readonly requiredLength: number;
-  readonly availableLength: number;
 }
 
 export interface SupportedOpcodeOneOptions extends SupportedOpcodesOptions {
@@ -206,7 +204,7 @@ export function decodeSupportedOpcodeOne(
 }
 
 /** REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS parameter data (4 bytes, 16 with REPD). */
-export interface SupportedTaskManagementFunctions {
+export interface SupportedTaskManagementFunctions extends Truncation {
   /** ABORT TASK. */
   readonly ats: boolean;
   /** ABORT TASK SET. */
@@ -250,9 +248,6 @@ export interface SupportedTaskManagementFunctions {
     /** TMF SHORT TIMEOUT, in 100 ms units. */
     readonly tmfShortTimeout: number;
   };
-  readonly truncated: boolean;
-  readonly requiredLength: number;
-  readonly availableLength: number;
 }
 
 /** Decodes REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS data; needs the 4-byte basic part. */
