@@ -29,6 +29,7 @@ import {
   versionDescriptorName,
 } from '@scsikit/cdb';
 import { describe, expect, it } from 'vitest';
+import { registered } from '../src/commands.js';
 import { EmulatedDisk } from '../src/index.js';
 import { expectSense, good, send } from './helpers.js';
 
@@ -366,5 +367,21 @@ describe('READ MEDIA SERIAL NUMBER', () => {
     expect(s.senseKeySpecific).toMatchObject({ fieldPointer: 3 });
     await good(disk, buildStartStopUnit({ start: false }));
     expectSense(await send(disk, buildReadMediaSerialNumber()), 2, 0x04, 0x02);
+  });
+});
+
+describe('command definitions take their facts from the registry', () => {
+  it('registered(): length and reservation class from the entry; no entry, no definition', () => {
+    expect(registered(0x35)).toEqual({ opcode: 0x35, cdbLength: 10, access: 'write' });
+    expect(registered(0x9e, 0x12)).toEqual({
+      opcode: 0x9e,
+      serviceAction: 0x12,
+      cdbLength: 16,
+      access: 'read',
+    });
+    expect(registered(0x5f, 0x07)).toMatchObject({ serviceAction: 0x07, access: 'none' }); // the 'any' entry
+    expect(() => registered(0xc5)).toThrowError(/registry has no opcode c5h/);
+    expect(() => registered(0x9e, 0x1f)).toThrowError(/service action 1fh/);
+    expect(() => registered(0x9e)).toThrowError(/registry has no opcode 9eh/);
   });
 });
