@@ -10,8 +10,9 @@
  * and are stricter where it is lenient (START STOP UNIT, which the kernel lets a read-only fd send,
  * is write-class here). Reservation classes follow the "commands allowed in the presence of
  * persistent reservations" tables of SPC-6 (5.13) and SBC-5 (4.17) for the commands the emulated
- * disk implements; for the others: data reads conflict under Exclusive Access, anything that changes
- * the medium or the device under every type, status and management commands never.
+ * disk implements; for the others, by the same pattern: commands that report identity, status or
+ * capabilities never conflict, other commands that only return data conflict under Exclusive
+ * Access, anything that changes the medium or the device conflicts under every type.
  *
  * Adding a command: docs/adding-a-command.md.
  */
