@@ -120,6 +120,21 @@ function sa(
   return { opcode, serviceAction, name, cdbLength, direction, ...klass, reservation, standard };
 }
 
+/** Service actions of one opcode that share every fact but the name, as [service action, name] pairs. */
+function actions(
+  opcode: number,
+  cdbLength: number,
+  direction: Direction,
+  klass: CommandClass,
+  reservation: ReservationClass,
+  standard: Standard,
+  names: readonly (readonly [number | 'any', string])[],
+): CommandEntry[] {
+  return names.map(([action, name]) =>
+    sa(opcode, action, name, cdbLength, direction, klass, reservation, standard),
+  );
+}
+
 /** Every command, in opcode then service action order. */
 export const COMMANDS: readonly CommandEntry[] = [
   // ---- 6-byte
@@ -184,18 +199,22 @@ export const COMMANDS: readonly CommandEntry[] = [
   sa(0x7f, 0x1ff0, 'ATA PASS-THROUGH(32)', 32, 'cdb', WRITE_ONCE, 'write', sat),
 
   // ---- 16-byte
-  sa(0x83, 'any', 'THIRD-PARTY COPY OUT', 16, 'out', WRITE_ONCE, 'write', spc),
-  sa(0x83, 0x00, 'EXTENDED COPY(LID1)', 16, 'out', WRITE_ONCE, 'write', spc),
-  sa(0x83, 0x01, 'EXTENDED COPY(LID4)', 16, 'out', WRITE_ONCE, 'write', spc),
-  sa(0x84, 'any', 'THIRD-PARTY COPY IN', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x00, 'RECEIVE COPY STATUS(LID1)', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x01, 'RECEIVE COPY DATA(LID1)', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x03, 'RECEIVE COPY OPERATING PARAMETERS', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x04, 'RECEIVE COPY FAILURE DETAILS(LID1)', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x05, 'RECEIVE COPY STATUS(LID4)', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x06, 'RECEIVE COPY DATA(LID4)', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x07, 'RECEIVE ROD TOKEN INFORMATION', 16, 'in', READ, 'read', spc),
-  sa(0x84, 0x08, 'REPORT ALL ROD TOKENS', 16, 'in', READ, 'read', spc),
+  ...actions(0x83, 16, 'out', WRITE_ONCE, 'write', spc, [
+    ['any', 'THIRD-PARTY COPY OUT'],
+    [0x00, 'EXTENDED COPY(LID1)'],
+    [0x01, 'EXTENDED COPY(LID4)'],
+  ]),
+  ...actions(0x84, 16, 'in', READ, 'read', spc, [
+    ['any', 'THIRD-PARTY COPY IN'],
+    [0x00, 'RECEIVE COPY STATUS(LID1)'],
+    [0x01, 'RECEIVE COPY DATA(LID1)'],
+    [0x03, 'RECEIVE COPY OPERATING PARAMETERS'],
+    [0x04, 'RECEIVE COPY FAILURE DETAILS(LID1)'],
+    [0x05, 'RECEIVE COPY STATUS(LID4)'],
+    [0x06, 'RECEIVE COPY DATA(LID4)'],
+    [0x07, 'RECEIVE ROD TOKEN INFORMATION'],
+    [0x08, 'REPORT ALL ROD TOKENS'],
+  ]),
   {
     ...cmd(0x85, 'ATA PASS-THROUGH(16)', 16, 'cdb', WRITE_ONCE, 'write', sat),
     classify: classifyAtaPassThrough,
@@ -214,16 +233,20 @@ export const COMMANDS: readonly CommandEntry[] = [
   cmd(0x91, 'SYNCHRONIZE CACHE(16)', 16, 'none', WRITE, 'write', sbc),
   cmd(0x93, 'WRITE SAME(16)', 16, 'out', WRITE, 'write', sbc),
   /** ZBC OUT: every zone action moves write pointers or zone conditions. */
-  sa(0x94, 'any', 'ZBC OUT', 16, 'none', WRITE, 'write', zbc),
-  sa(0x94, 0x01, 'CLOSE ZONE', 16, 'none', WRITE, 'write', zbc),
-  sa(0x94, 0x02, 'FINISH ZONE', 16, 'none', WRITE, 'write', zbc),
-  sa(0x94, 0x03, 'OPEN ZONE', 16, 'none', WRITE, 'write', zbc),
-  sa(0x94, 0x04, 'RESET WRITE POINTER', 16, 'none', WRITE, 'write', zbc),
-  sa(0x94, 0x10, 'SEQUENTIALIZE ZONE', 16, 'none', WRITE, 'write', zbc),
-  sa(0x95, 'any', 'ZBC IN', 16, 'in', READ, 'read', zbc),
-  sa(0x95, 0x00, 'REPORT ZONES', 16, 'in', READ, 'read', zbc),
-  sa(0x95, 0x06, 'REPORT REALMS', 16, 'in', READ, 'read', zbc),
-  sa(0x95, 0x07, 'REPORT ZONE DOMAINS', 16, 'in', READ, 'read', zbc),
+  ...actions(0x94, 16, 'none', WRITE, 'write', zbc, [
+    ['any', 'ZBC OUT'],
+    [0x01, 'CLOSE ZONE'],
+    [0x02, 'FINISH ZONE'],
+    [0x03, 'OPEN ZONE'],
+    [0x04, 'RESET WRITE POINTER'],
+    [0x10, 'SEQUENTIALIZE ZONE'],
+  ]),
+  ...actions(0x95, 16, 'in', READ, 'read', zbc, [
+    ['any', 'ZBC IN'],
+    [0x00, 'REPORT ZONES'],
+    [0x06, 'REPORT REALMS'],
+    [0x07, 'REPORT ZONE DOMAINS'],
+  ]),
   cmd(0x9b, 'READ BUFFER(16)', 16, 'in', READ, 'read', spc),
   cmd(0x9c, 'WRITE ATOMIC(16)', 16, 'out', WRITE, 'write', sbc),
   // SERVICE ACTION IN(16): only the listed actions are read-class; any other is a non-idempotent write.
@@ -244,11 +267,13 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   cmd(0xa2, 'SECURITY PROTOCOL IN', 12, 'in', READ, 'read', spc),
   /** MAINTENANCE IN: the kernel filter lets a read-only fd send every service action. */
-  sa(0xa3, 'any', 'MAINTENANCE IN', 12, 'in', READ, 'none', spc),
-  sa(0xa3, 0x05, 'REPORT IDENTIFYING INFORMATION', 12, 'in', READ, 'none', spc),
-  sa(0xa3, 0x0a, 'REPORT TARGET PORT GROUPS', 12, 'in', READ, 'none', spc),
-  sa(0xa3, 0x0c, 'REPORT SUPPORTED OPERATION CODES', 12, 'in', READ, 'none', spc),
-  sa(0xa3, 0x0d, 'REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS', 12, 'in', READ, 'none', spc),
+  ...actions(0xa3, 12, 'in', READ, 'none', spc, [
+    ['any', 'MAINTENANCE IN'],
+    [0x05, 'REPORT IDENTIFYING INFORMATION'],
+    [0x0a, 'REPORT TARGET PORT GROUPS'],
+    [0x0c, 'REPORT SUPPORTED OPERATION CODES'],
+    [0x0d, 'REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS'],
+  ]),
   /** MAINTENANCE OUT: SET TARGET PORT GROUPS, SET IDENTIFYING INFORMATION… all change the device. */
   sa(0xa4, 'any', 'MAINTENANCE OUT', 12, 'out', WRITE, 'write', spc),
   cmd(0xa8, 'READ(12)', 12, 'in', READ, 'read', sbc),
