@@ -48,7 +48,7 @@ export interface CommandEntry {
   readonly serviceAction?: number | 'any';
   /** Name as T10 writes it and as the builder's CdbSpec.name gives it, e.g. "READ(16)". */
   readonly name: string;
-  /** 6, 10, 12, 16, or 32 for the variable-length (7Fh) commands scsikit builds. */
+  /** The opcode group's: 6, 10, 12, 16, or 32 for the variable-length (7Fh) commands scsikit builds. */
   readonly cdbLength: number;
   /** 'cdb': the CDB says (ATA PASS-THROUGH's T_DIR and PROTOCOL). */
   readonly direction: DataDirection | 'cdb';
@@ -93,17 +93,21 @@ const sat = 'SAT-5';
 type Standard = CommandEntry['standard'];
 type Direction = CommandEntry['direction'];
 
+/** The group's length; the variable-length (7Fh) commands scsikit builds are 32 bytes. */
+function cdbLengthOf(opcode: number): number {
+  return groupCdbLength(opcode) ?? 32;
+}
+
 /** An opcode without service action. */
 function cmd(
   opcode: number,
   name: string,
-  cdbLength: number,
   direction: Direction,
   klass: CommandClass,
   reservation: ReservationClass,
   standard: Standard,
 ): CommandEntry {
-  return { opcode, name, cdbLength, direction, ...klass, reservation, standard };
+  return { opcode, name, cdbLength: cdbLengthOf(opcode), direction, ...klass, reservation, standard };
 }
 
 /** One service action of an opcode, or 'any' for all its service actions without an entry. */
@@ -111,56 +115,52 @@ function sa(
   opcode: number,
   serviceAction: number | 'any',
   name: string,
-  cdbLength: number,
   direction: Direction,
   klass: CommandClass,
   reservation: ReservationClass,
   standard: Standard,
 ): CommandEntry {
-  return { opcode, serviceAction, name, cdbLength, direction, ...klass, reservation, standard };
+  return { ...cmd(opcode, name, direction, klass, reservation, standard), serviceAction };
 }
 
 /** Service actions of one opcode that share every fact but the name, as [service action, name] pairs. */
 function actions(
   opcode: number,
-  cdbLength: number,
   direction: Direction,
   klass: CommandClass,
   reservation: ReservationClass,
   standard: Standard,
   names: readonly (readonly [number | 'any', string])[],
 ): CommandEntry[] {
-  return names.map(([action, name]) =>
-    sa(opcode, action, name, cdbLength, direction, klass, reservation, standard),
-  );
+  return names.map(([action, name]) => sa(opcode, action, name, direction, klass, reservation, standard));
 }
 
 /** Every command, in opcode then service action order. */
 export const COMMANDS: readonly CommandEntry[] = [
   // ---- 6-byte
-  cmd(0x00, 'TEST UNIT READY', 6, 'none', READ, 'none', spc),
-  cmd(0x03, 'REQUEST SENSE', 6, 'in', READ, 'none', spc),
-  cmd(0x04, 'FORMAT UNIT', 6, 'out', WRITE_ONCE, 'write', sbc),
-  cmd(0x07, 'REASSIGN BLOCKS', 6, 'out', WRITE, 'write', sbc),
-  cmd(0x08, 'READ(6)', 6, 'in', READ, 'read', sbc),
-  cmd(0x0a, 'WRITE(6)', 6, 'out', WRITE, 'write', sbc),
-  cmd(0x12, 'INQUIRY', 6, 'in', READ, 'none', spc),
-  cmd(0x15, 'MODE SELECT(6)', 6, 'out', WRITE, 'write', spc),
-  cmd(0x1a, 'MODE SENSE(6)', 6, 'in', READ, 'read', spc),
-  cmd(0x1b, 'START STOP UNIT', 6, 'none', WRITE, 'write', sbc),
-  cmd(0x1c, 'RECEIVE DIAGNOSTIC RESULTS', 6, 'in', READ, 'none', spc),
-  cmd(0x1d, 'SEND DIAGNOSTIC', 6, 'out', WRITE, 'write', spc),
-  cmd(0x1e, 'PREVENT ALLOW MEDIUM REMOVAL', 6, 'none', WRITE, 'write', spc),
+  cmd(0x00, 'TEST UNIT READY', 'none', READ, 'none', spc),
+  cmd(0x03, 'REQUEST SENSE', 'in', READ, 'none', spc),
+  cmd(0x04, 'FORMAT UNIT', 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x07, 'REASSIGN BLOCKS', 'out', WRITE, 'write', sbc),
+  cmd(0x08, 'READ(6)', 'in', READ, 'read', sbc),
+  cmd(0x0a, 'WRITE(6)', 'out', WRITE, 'write', sbc),
+  cmd(0x12, 'INQUIRY', 'in', READ, 'none', spc),
+  cmd(0x15, 'MODE SELECT(6)', 'out', WRITE, 'write', spc),
+  cmd(0x1a, 'MODE SENSE(6)', 'in', READ, 'read', spc),
+  cmd(0x1b, 'START STOP UNIT', 'none', WRITE, 'write', sbc),
+  cmd(0x1c, 'RECEIVE DIAGNOSTIC RESULTS', 'in', READ, 'none', spc),
+  cmd(0x1d, 'SEND DIAGNOSTIC', 'out', WRITE, 'write', spc),
+  cmd(0x1e, 'PREVENT ALLOW MEDIUM REMOVAL', 'none', WRITE, 'write', spc),
 
   // ---- 10-byte
-  cmd(0x25, 'READ CAPACITY(10)', 10, 'in', READ, 'none', sbc),
-  cmd(0x28, 'READ(10)', 10, 'in', READ, 'read', sbc),
-  cmd(0x2a, 'WRITE(10)', 10, 'out', WRITE, 'write', sbc),
-  cmd(0x2e, 'WRITE AND VERIFY(10)', 10, 'out', WRITE, 'write', sbc),
+  cmd(0x25, 'READ CAPACITY(10)', 'in', READ, 'none', sbc),
+  cmd(0x28, 'READ(10)', 'in', READ, 'read', sbc),
+  cmd(0x2a, 'WRITE(10)', 'out', WRITE, 'write', sbc),
+  cmd(0x2e, 'WRITE AND VERIFY(10)', 'out', WRITE, 'write', sbc),
   /** VERIFY is read-class with any BYTCHK: it compares, it never writes (BYTCHK's data-out is the comparand). */
-  cmd(0x2f, 'VERIFY(10)', 10, 'out', READ, 'read', sbc),
+  cmd(0x2f, 'VERIFY(10)', 'out', READ, 'read', sbc),
   /** PRE-FETCH only loads the cache; SBC lets it run under Write Exclusive. */
-  cmd(0x34, 'PRE-FETCH(10)', 10, 'none', READ, 'read', sbc),
+  cmd(0x34, 'PRE-FETCH(10)', 'none', READ, 'read', sbc),
   /**
    * SYNCHRONIZE CACHE is write-class (idempotent). Core had it 'read', the emulator 'write'; decided
    * for 'write' because (1) SBC-5 has it write cached data to the medium and lists it with the
@@ -170,41 +170,41 @@ export const COMMANDS: readonly CommandEntry[] = [
    * CACHE(16) to CAP_SYS_RAWIO. A non-root caller on a read-only fd got EPERM from the kernel
    * anyway; 'read' only let root flush through a device it had opened read-only.
    */
-  cmd(0x35, 'SYNCHRONIZE CACHE(10)', 10, 'none', WRITE, 'write', sbc),
-  cmd(0x37, 'READ DEFECT DATA(10)', 10, 'in', READ, 'read', sbc),
+  cmd(0x35, 'SYNCHRONIZE CACHE(10)', 'none', WRITE, 'write', sbc),
+  cmd(0x37, 'READ DEFECT DATA(10)', 'in', READ, 'read', sbc),
   /** MODE counts as the service action (names.ts): every mode, download microcode included. */
-  sa(0x3b, 'any', 'WRITE BUFFER', 10, 'out', WRITE_ONCE, 'write', spc),
-  sa(0x3c, 'any', 'READ BUFFER(10)', 10, 'in', READ, 'read', spc),
-  cmd(0x3e, 'READ LONG(10)', 10, 'in', READ, 'read', sbc),
-  cmd(0x3f, 'WRITE LONG(10)', 10, 'out', WRITE, 'write', sbc),
-  cmd(0x41, 'WRITE SAME(10)', 10, 'out', WRITE, 'write', sbc),
-  cmd(0x42, 'UNMAP', 10, 'out', WRITE, 'write', sbc),
-  sa(0x48, 'any', 'SANITIZE', 10, 'out', WRITE_ONCE, 'write', sbc),
-  cmd(0x4c, 'LOG SELECT', 10, 'out', WRITE, 'write', spc),
-  cmd(0x4d, 'LOG SENSE', 10, 'in', READ, 'none', spc),
-  cmd(0x55, 'MODE SELECT(10)', 10, 'out', WRITE, 'write', spc),
-  cmd(0x5a, 'MODE SENSE(10)', 10, 'in', READ, 'read', spc),
-  sa(0x5e, 'any', 'PERSISTENT RESERVE IN', 10, 'in', READ, 'none', spc),
+  sa(0x3b, 'any', 'WRITE BUFFER', 'out', WRITE_ONCE, 'write', spc),
+  sa(0x3c, 'any', 'READ BUFFER(10)', 'in', READ, 'read', spc),
+  cmd(0x3e, 'READ LONG(10)', 'in', READ, 'read', sbc),
+  cmd(0x3f, 'WRITE LONG(10)', 'out', WRITE, 'write', sbc),
+  cmd(0x41, 'WRITE SAME(10)', 'out', WRITE, 'write', sbc),
+  cmd(0x42, 'UNMAP', 'out', WRITE, 'write', sbc),
+  sa(0x48, 'any', 'SANITIZE', 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x4c, 'LOG SELECT', 'out', WRITE, 'write', spc),
+  cmd(0x4d, 'LOG SENSE', 'in', READ, 'none', spc),
+  cmd(0x55, 'MODE SELECT(10)', 'out', WRITE, 'write', spc),
+  cmd(0x5a, 'MODE SENSE(10)', 'in', READ, 'read', spc),
+  sa(0x5e, 'any', 'PERSISTENT RESERVE IN', 'in', READ, 'none', spc),
   /** Every service action changes the reservation state; none is safe to repeat (REGISTER AND MOVE, PREEMPT…). */
-  sa(0x5f, 'any', 'PERSISTENT RESERVE OUT', 10, 'out', WRITE_ONCE, 'none', spc),
+  sa(0x5f, 'any', 'PERSISTENT RESERVE OUT', 'out', WRITE_ONCE, 'none', spc),
 
   // ---- variable length (7Fh): service action in bytes 8-9
-  sa(0x7f, 0x0009, 'READ(32)', 32, 'in', READ, 'read', sbc),
-  sa(0x7f, 0x000a, 'VERIFY(32)', 32, 'out', READ, 'read', sbc),
-  sa(0x7f, 0x000b, 'WRITE(32)', 32, 'out', WRITE, 'write', sbc),
-  sa(0x7f, 0x000c, 'WRITE AND VERIFY(32)', 32, 'out', WRITE, 'write', sbc),
-  sa(0x7f, 0x000d, 'WRITE SAME(32)', 32, 'out', WRITE, 'write', sbc),
-  sa(0x7f, 0x000e, 'ORWRITE(32)', 32, 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x0009, 'READ(32)', 'in', READ, 'read', sbc),
+  sa(0x7f, 0x000a, 'VERIFY(32)', 'out', READ, 'read', sbc),
+  sa(0x7f, 0x000b, 'WRITE(32)', 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000c, 'WRITE AND VERIFY(32)', 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000d, 'WRITE SAME(32)', 'out', WRITE, 'write', sbc),
+  sa(0x7f, 0x000e, 'ORWRITE(32)', 'out', WRITE, 'write', sbc),
   /** Always write-class: its protocol field is not worth trusting for a 32-byte form nobody reads with. */
-  sa(0x7f, 0x1ff0, 'ATA PASS-THROUGH(32)', 32, 'cdb', WRITE_ONCE, 'write', sat),
+  sa(0x7f, 0x1ff0, 'ATA PASS-THROUGH(32)', 'cdb', WRITE_ONCE, 'write', sat),
 
   // ---- 16-byte
-  ...actions(0x83, 16, 'out', WRITE_ONCE, 'write', spc, [
+  ...actions(0x83, 'out', WRITE_ONCE, 'write', spc, [
     ['any', 'THIRD-PARTY COPY OUT'],
     [0x00, 'EXTENDED COPY(LID1)'],
     [0x01, 'EXTENDED COPY(LID4)'],
   ]),
-  ...actions(0x84, 16, 'in', READ, 'read', spc, [
+  ...actions(0x84, 'in', READ, 'read', spc, [
     ['any', 'THIRD-PARTY COPY IN'],
     [0x00, 'RECEIVE COPY STATUS(LID1)'],
     [0x01, 'RECEIVE COPY DATA(LID1)'],
@@ -216,24 +216,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     [0x08, 'REPORT ALL ROD TOKENS'],
   ]),
   {
-    ...cmd(0x85, 'ATA PASS-THROUGH(16)', 16, 'cdb', WRITE_ONCE, 'write', sat),
+    ...cmd(0x85, 'ATA PASS-THROUGH(16)', 'cdb', WRITE_ONCE, 'write', sat),
     classify: classifyAtaPassThrough,
   },
-  cmd(0x88, 'READ(16)', 16, 'in', READ, 'read', sbc),
+  cmd(0x88, 'READ(16)', 'in', READ, 'read', sbc),
   /** Not idempotent: a second COMPARE AND WRITE after a lost GOOD miscompares against its own write. */
-  cmd(0x89, 'COMPARE AND WRITE', 16, 'out', WRITE_ONCE, 'write', sbc),
-  cmd(0x8a, 'WRITE(16)', 16, 'out', WRITE, 'write', sbc),
-  cmd(0x8b, 'ORWRITE(16)', 16, 'out', WRITE, 'write', sbc),
-  sa(0x8c, 'any', 'READ ATTRIBUTE', 16, 'in', READ, 'read', spc),
-  cmd(0x8d, 'WRITE ATTRIBUTE', 16, 'out', WRITE, 'write', spc),
-  cmd(0x8e, 'WRITE AND VERIFY(16)', 16, 'out', WRITE, 'write', sbc),
-  cmd(0x8f, 'VERIFY(16)', 16, 'out', READ, 'read', sbc),
-  cmd(0x90, 'PRE-FETCH(16)', 16, 'none', READ, 'read', sbc),
+  cmd(0x89, 'COMPARE AND WRITE', 'out', WRITE_ONCE, 'write', sbc),
+  cmd(0x8a, 'WRITE(16)', 'out', WRITE, 'write', sbc),
+  cmd(0x8b, 'ORWRITE(16)', 'out', WRITE, 'write', sbc),
+  sa(0x8c, 'any', 'READ ATTRIBUTE', 'in', READ, 'read', spc),
+  cmd(0x8d, 'WRITE ATTRIBUTE', 'out', WRITE, 'write', spc),
+  cmd(0x8e, 'WRITE AND VERIFY(16)', 'out', WRITE, 'write', sbc),
+  cmd(0x8f, 'VERIFY(16)', 'out', READ, 'read', sbc),
+  cmd(0x90, 'PRE-FETCH(16)', 'none', READ, 'read', sbc),
   /** Write-class like SYNCHRONIZE CACHE(10), see there. */
-  cmd(0x91, 'SYNCHRONIZE CACHE(16)', 16, 'none', WRITE, 'write', sbc),
-  cmd(0x93, 'WRITE SAME(16)', 16, 'out', WRITE, 'write', sbc),
+  cmd(0x91, 'SYNCHRONIZE CACHE(16)', 'none', WRITE, 'write', sbc),
+  cmd(0x93, 'WRITE SAME(16)', 'out', WRITE, 'write', sbc),
   /** ZBC OUT: every zone action moves write pointers or zone conditions. */
-  ...actions(0x94, 16, 'none', WRITE, 'write', zbc, [
+  ...actions(0x94, 'none', WRITE, 'write', zbc, [
     ['any', 'ZBC OUT'],
     [0x01, 'CLOSE ZONE'],
     [0x02, 'FINISH ZONE'],
@@ -241,33 +241,33 @@ export const COMMANDS: readonly CommandEntry[] = [
     [0x04, 'RESET WRITE POINTER'],
     [0x10, 'SEQUENTIALIZE ZONE'],
   ]),
-  ...actions(0x95, 16, 'in', READ, 'read', zbc, [
+  ...actions(0x95, 'in', READ, 'read', zbc, [
     ['any', 'ZBC IN'],
     [0x00, 'REPORT ZONES'],
     [0x06, 'REPORT REALMS'],
     [0x07, 'REPORT ZONE DOMAINS'],
   ]),
-  cmd(0x9b, 'READ BUFFER(16)', 16, 'in', READ, 'read', spc),
-  cmd(0x9c, 'WRITE ATOMIC(16)', 16, 'out', WRITE, 'write', sbc),
+  cmd(0x9b, 'READ BUFFER(16)', 'in', READ, 'read', spc),
+  cmd(0x9c, 'WRITE ATOMIC(16)', 'out', WRITE, 'write', sbc),
   // SERVICE ACTION IN(16): only the listed actions are read-class; any other is a non-idempotent write.
-  sa(0x9e, 0x10, 'READ CAPACITY(16)', 16, 'in', READ, 'none', sbc),
-  sa(0x9e, 0x11, 'READ LONG(16)', 16, 'in', READ, 'read', sbc),
-  sa(0x9e, 0x12, 'GET LBA STATUS(16)', 16, 'in', READ, 'read', sbc),
-  sa(0x9e, 0x13, 'REPORT REFERRALS', 16, 'in', READ, 'none', sbc),
-  sa(0x9e, 0x16, 'GET STREAM STATUS', 16, 'in', READ, 'none', sbc),
-  sa(0x9e, 0x17, 'GET PHYSICAL ELEMENT STATUS', 16, 'in', READ, 'none', sbc),
+  sa(0x9e, 0x10, 'READ CAPACITY(16)', 'in', READ, 'none', sbc),
+  sa(0x9e, 0x11, 'READ LONG(16)', 'in', READ, 'read', sbc),
+  sa(0x9e, 0x12, 'GET LBA STATUS(16)', 'in', READ, 'read', sbc),
+  sa(0x9e, 0x13, 'REPORT REFERRALS', 'in', READ, 'none', sbc),
+  sa(0x9e, 0x16, 'GET STREAM STATUS', 'in', READ, 'none', sbc),
+  sa(0x9e, 0x17, 'GET PHYSICAL ELEMENT STATUS', 'in', READ, 'none', sbc),
   /** SERVICE ACTION OUT(16): WRITE LONG(16), REMOVE ELEMENT AND TRUNCATE… */
-  sa(0x9f, 'any', 'SERVICE ACTION OUT(16)', 16, 'out', WRITE, 'write', sbc),
+  sa(0x9f, 'any', 'SERVICE ACTION OUT(16)', 'out', WRITE, 'write', sbc),
 
   // ---- 12-byte
-  cmd(0xa0, 'REPORT LUNS', 12, 'in', READ, 'none', spc),
+  cmd(0xa0, 'REPORT LUNS', 'in', READ, 'none', spc),
   {
-    ...cmd(0xa1, 'ATA PASS-THROUGH(12)', 12, 'cdb', WRITE_ONCE, 'write', sat),
+    ...cmd(0xa1, 'ATA PASS-THROUGH(12)', 'cdb', WRITE_ONCE, 'write', sat),
     classify: classifyAtaPassThrough,
   },
-  cmd(0xa2, 'SECURITY PROTOCOL IN', 12, 'in', READ, 'read', spc),
+  cmd(0xa2, 'SECURITY PROTOCOL IN', 'in', READ, 'read', spc),
   /** MAINTENANCE IN: the kernel filter lets a read-only fd send every service action. */
-  ...actions(0xa3, 12, 'in', READ, 'none', spc, [
+  ...actions(0xa3, 'in', READ, 'none', spc, [
     ['any', 'MAINTENANCE IN'],
     [0x05, 'REPORT IDENTIFYING INFORMATION'],
     [0x0a, 'REPORT TARGET PORT GROUPS'],
@@ -275,15 +275,15 @@ export const COMMANDS: readonly CommandEntry[] = [
     [0x0d, 'REPORT SUPPORTED TASK MANAGEMENT FUNCTIONS'],
   ]),
   /** MAINTENANCE OUT: SET TARGET PORT GROUPS, SET IDENTIFYING INFORMATION… all change the device. */
-  sa(0xa4, 'any', 'MAINTENANCE OUT', 12, 'out', WRITE, 'write', spc),
-  cmd(0xa8, 'READ(12)', 12, 'in', READ, 'read', sbc),
-  cmd(0xaa, 'WRITE(12)', 12, 'out', WRITE, 'write', sbc),
+  sa(0xa4, 'any', 'MAINTENANCE OUT', 'out', WRITE, 'write', spc),
+  cmd(0xa8, 'READ(12)', 'in', READ, 'read', sbc),
+  cmd(0xaa, 'WRITE(12)', 'out', WRITE, 'write', sbc),
   /** READ MEDIA SERIAL NUMBER, SERVICE ACTION IN(12) 01h: the worked example of docs/adding-a-command.md. */
-  sa(0xab, 0x01, 'READ MEDIA SERIAL NUMBER', 12, 'in', READ, 'none', spc),
-  cmd(0xae, 'WRITE AND VERIFY(12)', 12, 'out', WRITE, 'write', sbc),
-  cmd(0xaf, 'VERIFY(12)', 12, 'out', READ, 'read', sbc),
-  cmd(0xb5, 'SECURITY PROTOCOL OUT', 12, 'out', WRITE_ONCE, 'write', spc),
-  cmd(0xb7, 'READ DEFECT DATA(12)', 12, 'in', READ, 'read', sbc),
+  sa(0xab, 0x01, 'READ MEDIA SERIAL NUMBER', 'in', READ, 'none', spc),
+  cmd(0xae, 'WRITE AND VERIFY(12)', 'out', WRITE, 'write', sbc),
+  cmd(0xaf, 'VERIFY(12)', 'out', READ, 'read', sbc),
+  cmd(0xb5, 'SECURITY PROTOCOL OUT', 'out', WRITE_ONCE, 'write', spc),
+  cmd(0xb7, 'READ DEFECT DATA(12)', 'in', READ, 'read', sbc),
 ];
 
 /** Per opcode: the entry without service action, or the entries by service action ('any' as -1). */
