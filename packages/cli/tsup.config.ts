@@ -1,10 +1,8 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
+// An ES-module application: bin.ts awaits at top level; main.ts is its importable API.
+export default packageBuild({
   entry: ['src/bin.ts', 'src/main.ts'],
   format: ['esm'],
   dts: { entry: 'src/main.ts' },
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
 });

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  // import.meta.url in the CJS build: the addon is located relative to the package, not bundled.
-  shims: true,
-});
+// import.meta.url in the CJS build: the addon is located relative to the package, not bundled.
+export default packageBuild({ shims: true });
