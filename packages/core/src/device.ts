@@ -46,7 +46,13 @@ import type { DeviceStats } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
 import { type CommandOptions, type ExecuteOptions, Funnel } from './funnel.js';
 import type { RetryPolicy } from './retry.js';
-import type { ReadCapacityOptions, ReadOptions, WriteOptions, WriteSameOptions } from './sbc.js';
+import type {
+  ReadCapacityOptions,
+  ReadOptions,
+  SynchronizeCacheOptions,
+  WriteOptions,
+  WriteSameOptions,
+} from './sbc.js';
 import * as sbc from './sbc.js';
 import type { CachingPageState, ModeSenseOptions } from './spc.js';
 import * as spc from './spc.js';
@@ -299,13 +305,7 @@ export class Device implements AsyncDisposable {
    * SYNCHRONIZE CACHE(10/16): makes written data durable. Write-class (needs `{ write: true }`): it
    * writes cached data to the medium, see its entry in `@scsikit/cdb`'s registry.
    */
-  synchronizeCache(
-    options: CommandOptions & {
-      readonly lba?: bigint | number;
-      readonly blocks?: number;
-      readonly immed?: boolean;
-    } = {},
-  ): Promise<void> {
+  synchronizeCache(options: SynchronizeCacheOptions = {}): Promise<void> {
     return sbc.synchronizeCache(this.#f, options);
   }
 

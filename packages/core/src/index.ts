@@ -71,5 +71,11 @@ export {
   type RetryCondition,
   type RetryPolicy,
 } from './retry.js';
-export type { ReadCapacityOptions, ReadOptions, WriteOptions, WriteSameOptions } from './sbc.js';
+export type {
+  ReadCapacityOptions,
+  ReadOptions,
+  SynchronizeCacheOptions,
+  WriteOptions,
+  WriteSameOptions,
+} from './sbc.js';
 export type { CachingPageState, ModeSenseOptions } from './spc.js';

@@ -615,14 +615,14 @@ export async function unmap(
   }
 }
 
-export async function synchronizeCache(
-  f: Funnel,
-  options: CommandOptions & {
-    readonly lba?: bigint | number;
-    readonly blocks?: number;
-    readonly immed?: boolean;
-  } = {},
-): Promise<void> {
+/** SYNCHRONIZE CACHE's range (0 blocks: to the end of the medium) and IMMED. */
+export interface SynchronizeCacheOptions extends CommandOptions {
+  readonly lba?: bigint | number;
+  readonly blocks?: number;
+  readonly immed?: boolean;
+}
+
+export async function synchronizeCache(f: Funnel, options: SynchronizeCacheOptions = {}): Promise<void> {
   const lba = checkLba(options.lba ?? 0);
   const blocks = options.blocks ?? 0;
   const params = { lba, blocks, ...(options.immed === true ? { immed: true } : {}) };
