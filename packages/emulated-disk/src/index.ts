@@ -19,6 +19,11 @@ export {
   type ThinProvisioningOption,
   type ZonedOption,
 } from './disk-model.js';
+export {
+  EmulatedChanger,
+  type EmulatedChangerOptions,
+  EmulatedChangerOptionsSchema,
+} from './emulated-changer.js';
 export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
 export {
   type CustomFaultEffect,
@@ -30,4 +35,5 @@ export {
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
+export { type ChangerElement, ChangerModel, ElementType } from './smc-handlers.js';
 export { ZoneCondition } from './zbc-handlers.js';
