@@ -26,6 +26,11 @@ export {
 } from './emulated-changer.js';
 export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
 export {
+  EmulatedEnclosure,
+  type EmulatedEnclosureOptions,
+  EmulatedEnclosureOptionsSchema,
+} from './emulated-enclosure.js';
+export {
   type CustomFaultEffect,
   type FaultEffect,
   FaultInjector,
@@ -35,5 +40,6 @@ export {
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
+export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';
 export { type ChangerElement, ChangerModel, ElementType } from './smc-handlers.js';
 export { ZoneCondition } from './zbc-handlers.js';
