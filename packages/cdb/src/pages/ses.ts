@@ -9,6 +9,7 @@
  * possible element. `index` here is the element's position within its type (0-based), as sg_ses'
  * --index=TIA,II names it.
  */
+import { checkParams } from '../args.js';
 import { asciiTrim, ByteReader, type ByteSource, checkUint, putU16, putU32 } from '../bytes.js';
 import { CdbBuildError, DecodeError } from '../errors.js';
 import type { Truncation } from '../types.js';
@@ -511,7 +512,14 @@ export interface EnclosureControlPageParams {
  * the enclosure changes nothing else. Throws CdbBuildError for an index outside the configuration.
  */
 export function buildEnclosureControlPage(params: EnclosureControlPageParams): Uint8Array {
+  checkParams(params, 'params');
   checkUint(params.expectedGenerationCode, 32, 'expectedGenerationCode');
+  if (!Array.isArray(params.types)) throw new CdbBuildError('types', 'must be an array');
+  if (!Array.isArray(params.requests)) throw new CdbBuildError('requests', 'must be an array');
+  for (const [n, t] of params.types.entries()) {
+    if (typeof t !== 'object' || t === null) throw new CdbBuildError(`types[${n}]`, 'must be an object');
+    checkUint(t.numberOfPossibleElements, 8, `types[${n}].numberOfPossibleElements`);
+  }
   const starts: number[] = [];
   let count = 0;
   for (const t of params.types) {
@@ -524,6 +532,7 @@ export function buildEnclosureControlPage(params: EnclosureControlPageParams): U
   putU16(out, 2, out.length - 4);
   putU32(out, 4, params.expectedGenerationCode);
   for (const [n, q] of params.requests.entries()) {
+    if (typeof q !== 'object' || q === null) throw new CdbBuildError(`requests[${n}]`, 'must be an object');
     const t = params.types[q.typeIndex];
     const start = starts[q.typeIndex];
     if (t === undefined || start === undefined)
