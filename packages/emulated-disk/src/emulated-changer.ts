@@ -89,7 +89,8 @@ function modelOf(options: EmulatedChangerOptions): ChangerModel {
   for (const [i, [a, n]] of ranges.entries()) {
     if (a + n > 0x10000) throw optionError('element addresses must stay below 10000h');
     for (const [j, [b, m]] of ranges.entries())
-      if (i !== j && n > 0 && m > 0 && a < b + m && b < a + n) throw optionError('element address ranges overlap');
+      if (i !== j && n > 0 && m > 0 && a < b + m && b < a + n)
+        throw optionError('element address ranges overlap');
   }
   const cartridges = options.cartridges ?? DEFAULT_CARTRIDGES.slice(0, layout.slots);
   const mail = options.mailCartridges ?? [];

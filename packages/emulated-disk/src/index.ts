@@ -24,7 +24,7 @@ export {
   type EmulatedChangerOptions,
   EmulatedChangerOptionsSchema,
 } from './emulated-changer.js';
-export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
+export { type DevicePersonality, EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
 export {
   EmulatedEnclosure,
   type EmulatedEnclosureOptions,
@@ -41,5 +41,5 @@ export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';
-export { type ChangerElement, ChangerModel, ElementType } from './smc-handlers.js';
+export { type ChangerElement, type ChangerLayout, ChangerModel, ElementType } from './smc-handlers.js';
 export { ZoneCondition } from './zbc-handlers.js';

@@ -51,6 +51,7 @@ export interface EnclosureElement extends SesStatusElement {
   readonly descriptor: string;
 }
 
+/** The Enclosure Status page with every element joined to its type and descriptor text. */
 export interface EnclosureStatus extends Omit<SesEnclosureStatus, 'elements'> {
   readonly elements: EnclosureElement[];
 }
