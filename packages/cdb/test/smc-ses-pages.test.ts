@@ -16,7 +16,7 @@ import { buildError, expectDecodeError } from './helpers.js';
 
 const bytes = (hex: string) =>
   Uint8Array.from((hex.replace(/\s+/gu, '').match(/../gu) ?? []).map((x) => Number.parseInt(x, 16)));
-const tag = (s: string) => Buffer.from(s.padEnd(32, ' ')).toString('hex') + '0000 0001';
+const tag = (s: string) => `${Buffer.from(s.padEnd(32, ' ')).toString('hex')}0000 0001`;
 
 // SMC-3 6.11: header, then a storage page (PVOLTAG, descriptor length 0x30) with two descriptors,
 // then a data transfer page without tags (descriptor length 0x0c).
