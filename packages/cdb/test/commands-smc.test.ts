@@ -7,6 +7,7 @@ import {
   buildReadElementStatus,
   classifyCdb,
   commandForCdb,
+  decodeCdb,
   ELEMENT_TYPE,
   InitializeElementStatusWithRangeParamsSchema,
   MoveMediumParamsSchema,
@@ -166,5 +167,51 @@ describe('builder properties: build or CdbBuildError, and the schema agrees', ()
       InitializeElementStatusWithRangeParamsSchema,
       [10],
     );
+  });
+});
+
+describe('decodeCdb: SMC fields on a changer only', () => {
+  it('names and fields with peripheral type 08h', () => {
+    const move = decodeCdb(
+      buildMoveMedium({ sourceAddress: 0x1000, destinationAddress: 0x100, invert: true }).cdb,
+      0x08,
+    );
+    expect(move.name).toBe('MOVE MEDIUM');
+    expect(move.fields).toMatchObject({
+      transportElementAddress: 0,
+      sourceAddress: 0x1000,
+      destinationAddress: 0x100,
+      invert: true,
+    });
+    const res = decodeCdb(
+      buildReadElementStatus({
+        elementType: 'dataTransfer',
+        volTag: true,
+        dvcid: true,
+        allocationLength: 4096,
+      }).cdb,
+      0x08,
+    );
+    expect(res.fields).toMatchObject({
+      volTag: true,
+      elementTypeCode: 4,
+      dvcid: true,
+      curData: false,
+      allocationLength: 4096,
+      numberOfElements: 0xffff,
+    });
+    const range = decodeCdb(
+      buildInitializeElementStatusWithRange({ range: true, startingElementAddress: 5, numberOfElements: 2 })
+        .cdb,
+      0x08,
+    );
+    expect(range.fields).toMatchObject({
+      range: true,
+      fast: false,
+      startingElementAddress: 5,
+      numberOfElements: 2,
+    });
+    expect(decodeCdb(buildInitializeElementStatus().cdb, 0x08).name).toBe('INITIALIZE ELEMENT STATUS');
+    expect(decodeCdb(buildInitializeElementStatus().cdb, 0x00).name).toBe('REASSIGN BLOCKS');
   });
 });
