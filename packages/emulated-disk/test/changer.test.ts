@@ -33,6 +33,15 @@ describe('EmulatedChanger: identity', () => {
       product: 'EMULATED LIBRARY',
     });
     expect(c.capabilities.peripheralType).toBe(8);
+    // No block device VPD pages on a changer.
+    const vpd = await good(c, buildInquiry({ evpd: true, pageCode: 0 }));
+    expect([...vpd.data.subarray(4)]).toEqual([0x00, 0x80, 0x83, 0x86]);
+    expectSense(
+      await send(c, buildInquiry({ evpd: true, pageCode: 0xb0 })),
+      SENSE_KEY.ILLEGAL_REQUEST,
+      0x24,
+      0x00,
+    );
   });
   it('answers SMC and SPC commands only: no START STOP UNIT, and REPORT SUPPORTED OPERATION CODES lists SMC', async () => {
     const c = new EmulatedChanger();
