@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { EmulatedChanger, EmulatedEnclosure } from '@scsikit/emulated-disk';
 import { describe, expect, it } from 'vitest';
 import { cli, cliJson } from './helpers.js';
@@ -113,5 +114,39 @@ describe('scsikit ses', () => {
     const slot = (after.elements as Array<Record<string, unknown>>).find((e) => e.descriptor === 'Slot 02');
     expect(slot).toMatchObject({ ident: false, faultRequested: true });
     expect((await cli(['ses', 'x', '--set', 'ident', '--write'], { transport: enc })).code).toBe(1);
+  });
+});
+
+/** The top-level properties the published JSON Schema declares for a success document. */
+function declared(command: string): string[] {
+  const file = new URL(`../schemas/${command}.schema.json`, import.meta.url);
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as {
+    anyOf: Array<{ properties: Record<string, unknown> }>;
+  };
+  return Object.keys(schema.anyOf[0]?.properties ?? {});
+}
+
+describe('the published schemas declare every member the documents carry (additionalProperties: false)', () => {
+  it('changer and ses, every mode', async () => {
+    const changer = new EmulatedChanger();
+    const enc = new EmulatedEnclosure({ slots: 2 });
+    const docs: Array<[string, Record<string, unknown>]> = [
+      ['changer', await cliJson('changer', ['x', 'status'], { transport: changer })],
+      [
+        'changer',
+        await cliJson('changer', ['x', 'move', '0x1000', '0x100', '--write'], { transport: changer }),
+      ],
+      ['changer', await cliJson('changer', ['x', 'inventory', '--write'], { transport: changer })],
+    ];
+    for (const args of [[], ['--page', '1'], ['--page', '2'], ['--page', '7'], ['--page', '0xa'], ['--join']])
+      docs.push(['ses', await cliJson('ses', ['x', ...args], { transport: enc })]);
+    docs.push([
+      'ses',
+      await cliJson('ses', ['x', '--set', 'fault', '--index', '1', '--write'], { transport: enc }),
+    ]);
+    for (const [command, doc] of docs) {
+      const undeclared = Object.keys(doc).filter((k) => !declared(command).includes(k));
+      expect(undeclared, `${command} ${JSON.stringify(Object.keys(doc))}`).toEqual([]);
+    }
   });
 });

@@ -32,6 +32,7 @@ export const sesSchema = successSchema('ses', {
   pages: z.array(byte).optional(),
   generationCode: uint.optional(),
   /** Page 01h. */
+  numberOfSecondarySubenclosures: byte.optional(),
   enclosures: z.array(z.looseObject({ vendor: z.string(), product: z.string() })).optional(),
   types: z
     .array(
@@ -43,11 +44,31 @@ export const sesSchema = successSchema('ses', {
       }),
     )
     .optional(),
+  /** Page 02h and --join: the status flags of byte 1. */
+  invop: z.boolean().optional(),
+  info: z.boolean().optional(),
+  nonCrit: z.boolean().optional(),
+  crit: z.boolean().optional(),
+  unrecov: z.boolean().optional(),
   /** Page 02h, and --join (with typeIndex, typeText, descriptor). */
   elements: z.array(statusElementSchema).optional(),
   /** Page 07h. */
   descriptors: z
     .array(z.looseObject({ elementType: byte, overall: z.boolean(), text: z.string() }))
+    .optional(),
+  /** Page 0Ah: one descriptor per element with additional status (SAS phys). */
+  additional: z
+    .array(
+      z.looseObject({
+        elementIndex: byte.optional(),
+        invalid: z.boolean(),
+        protocolIdentifier: byte,
+        phys: z.array(
+          z.looseObject({ sasAddress: z.string(), attachedSasAddress: z.string(), phyIdentifier: byte }),
+        ),
+        raw: hexBytes,
+      }),
+    )
     .optional(),
   /** --set / --clear. */
   set: z.object({ indicator: z.enum(INDICATORS), index: uint, on: z.boolean() }).optional(),
