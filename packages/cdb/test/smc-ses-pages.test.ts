@@ -71,6 +71,24 @@ describe('READ ELEMENT STATUS data (SMC-3 6.11)', () => {
       invert: true,
     });
   });
+  it('PVOLTAG and AVOLTAG, then a DVCID identifier on a data transfer element', () => {
+    const id = Buffer.from('IBM     ULT3580-TD8     1234567890').toString('hex');
+    const desc = `0100 01 00 0000 0000 00 80 1003 ${tag('PRI001L8')} ${tag('ALT001L8')} 02 01 00 22 ${id}`;
+    const length = 12 + 36 + 36 + 4 + 34;
+    const hexLen = (n: number, w: number) => n.toString(16).padStart(w, '0');
+    const d = decodeElementStatus(
+      bytes(
+        `0100 0001 00 ${hexLen(8 + length, 6)} 04 c0 ${hexLen(length, 4)} 00 ${hexLen(length, 6)} ${desc}`,
+      ),
+    );
+    expect(d.pages[0]).toMatchObject({ pVolTag: true, aVolTag: true, elementDescriptorLength: length });
+    expect(d.pages[0]?.elements[0]).toMatchObject({
+      primaryVolumeTag: { volumeIdentifier: 'PRI001L8' },
+      alternateVolumeTag: { volumeIdentifier: 'ALT001L8' },
+      deviceIdentifier: { codeSet: 2, identifierType: 1, text: 'IBM     ULT3580-TD8     1234567890' },
+      sourceStorageElementAddress: 0x1003,
+    });
+  });
   it('import/export bits, and a medium transport has no ACCESS', () => {
     const d = decodeElementStatus(
       bytes(
