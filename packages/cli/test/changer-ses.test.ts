@@ -19,6 +19,10 @@ describe('scsikit changer', () => {
     expect(r.stdout).toContain('      Storage Element 1:Full :VolumeTag=ABC123  [0x1000]');
     expect(r.stdout).toContain('      Storage Element 2:Empty  [0x1001]');
     expect(r.stdout).toContain('      Storage Element 4 IMPORT/EXPORT:Full :VolumeTag=MAIL01  [0x200]');
+    // Slots in mtx's numbering order: the mail slot last, although its address is lower.
+    expect(r.stdout.indexOf('Storage Element 3:')).toBeLessThan(
+      r.stdout.indexOf('Storage Element 4 IMPORT/EXPORT'),
+    );
     const doc = await cliJson('changer', ['x', 'status'], { transport: changer });
     expect(doc.action).toBe('status');
     expect((doc.elements as unknown[]).length).toBe(1 + 1 + 1 + 3);

@@ -64,7 +64,11 @@ function volumeTag(e: ElementDescriptor, sep: string): string {
 export function changerStatusText(device: string, elements: readonly ElementDescriptor[]): string {
   const slot = mtxNumbers(elements);
   const drives = elements.filter((e) => e.elementType === 4);
-  const storage = elements.filter((e) => e.elementType === 2 || e.elementType === 3);
+  // mtx's order: storage slots, then the import/export (mail) slots numbered after them.
+  const storage = [
+    ...elements.filter((e) => e.elementType === 2),
+    ...elements.filter((e) => e.elementType === 3),
+  ];
   const mail = elements.filter((e) => e.elementType === 3).length;
   const lines = [
     `  Storage Changer ${device}:${drives.length} Drives, ${storage.length} Slots ( ${mail} Import/Export )`,
