@@ -29,8 +29,9 @@ const ascii = (text: string, length: number): Uint8Array =>
 // ---------------------------------------------------------------------------------------------
 // INQUIRY
 
-/** Version descriptors: SAM-5, SPC-5, SBC-4, and ZBC for a zoned disk. */
+/** Version descriptors: SAM-5, SPC-5, SBC-4, and ZBC for a zoned disk (SAM-5, SPC-5 for another type). */
 function versionDescriptors(lu: LogicalUnit): number[] {
+  if (lu.state.pdt !== 0x00 && lu.state.pdt !== 0x14) return [0x00a0, 0x05c0]; // no SBC on a changer or an enclosure
   return lu.zones === undefined ? [0x00a0, 0x05c0, 0x0600] : [0x00a0, 0x05c0, 0x0600, 0x0620];
 }
 

@@ -33,6 +33,10 @@ describe('EmulatedChanger: identity', () => {
       product: 'EMULATED LIBRARY',
     });
     expect(c.capabilities.peripheralType).toBe(8);
+    // SAM-5 and SPC-5, no SBC-4 claim.
+    expect(
+      decodeStandardInquiry((await good(c, buildInquiry())).data).versionDescriptors.map((v) => v.code),
+    ).toEqual([0x00a0, 0x05c0]);
     // No block device VPD pages on a changer.
     const vpd = await good(c, buildInquiry({ evpd: true, pageCode: 0 }));
     expect([...vpd.data.subarray(4)]).toEqual([0x00, 0x80, 0x83, 0x86]);
