@@ -187,7 +187,7 @@ export async function sesCommand(
       for (const e of s.elements) {
         if (e.overall)
           lines.push(
-            `    Element type: ${e.elementTypeName}, subenclosure id: 0 [ti=${e.typeIndex}]`,
+            `    Element type: ${e.elementTypeName}, subenclosure id: ${e.subenclosureIdentifier} [ti=${e.typeIndex}]`,
             '      Overall descriptor:',
           );
         else lines.push(`      Element ${e.index} descriptor:`);
@@ -198,7 +198,9 @@ export async function sesCommand(
         body: {
           page,
           ...rest,
-          elements: rest.elements.map(({ typeText: _x, descriptor: _d, typeIndex: _i, ...e }) => e),
+          elements: rest.elements.map(
+            ({ typeText: _x, descriptor: _d, typeIndex: _i, subenclosureIdentifier: _s, ...e }) => e,
+          ),
         },
         text: `${lines.join('\n')}\n`,
       };

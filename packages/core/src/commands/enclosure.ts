@@ -47,6 +47,8 @@ export interface EnclosureElement extends SesStatusElement {
   readonly typeIndex: number;
   /** The Configuration page's text for the type. */
   readonly typeText: string;
+  /** The subenclosure the type belongs to (0: the primary). */
+  readonly subenclosureIdentifier: number;
   /** The Element Descriptor page's text ('' when the enclosure has none). */
   readonly descriptor: string;
 }
@@ -77,6 +79,7 @@ export async function enclosureStatus(
       ...e,
       typeIndex,
       typeText: config.types[typeIndex]?.text ?? '',
+      subenclosureIdentifier: config.types[typeIndex]?.subenclosureIdentifier ?? 0,
       descriptor: texts[n]?.text ?? '',
     };
   });
