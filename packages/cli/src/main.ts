@@ -22,12 +22,14 @@ import {
 } from '@scsikit/core';
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerChangerCommands } from './commands/changer.js';
 import { registerDecodeCommands, senseJson, senseText } from './commands/decode.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
 import { registerPageCommands } from './commands/pages.js';
 import { registerPrCommands } from './commands/pr.js';
+import { registerSesCommands } from './commands/ses.js';
 import { registerZonedCommands } from './commands/zoned.js';
 import { registerCompletionCommand } from './completion.js';
 import type { CliIo, CommandContext, Output } from './context.js';
@@ -262,6 +264,8 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerLongOpCommands(cli);
   registerDecodeCommands(cli);
   registerBenchCommand(cli);
+  registerChangerCommands(cli);
+  registerSesCommands(cli);
   registerSchemaCommand(cli);
   registerCompletionCommand(cli);
   return { program, runner };
