@@ -25,7 +25,9 @@ const trees = Object.fromEntries(
 );
 const perf = trees.perf ?? Object.values(trees).at(-1);
 const prof = opt('prof', '');
-const manifest = JSON.parse(readFileSync(process.env.SCSIKIT_LAB_MANIFEST ?? '/run/scsikit-lab.json', 'utf8'));
+const manifest = JSON.parse(
+  readFileSync(process.env.SCSIKIT_LAB_MANIFEST ?? '/run/scsikit-lab.json', 'utf8'),
+);
 const disk = manifest.devices.find((d) => d.kind === 'scsi_debug');
 const blockName = disk.block.replace('/dev/', '');
 const blockLength = Number(readFileSync(`/sys/block/${blockName}/queue/logical_block_size`, 'utf8'));
@@ -34,7 +36,10 @@ const scsibench = join(here, '..', 'build', 'scsibench-ab');
 
 const cells = [];
 const js = (name, tree, mode, arg, extra = []) =>
-  cells.push({ name, argv: [process.execPath, ...extra, join(here, 'worker.mjs'), tree, mode, String(arg), String(seconds)] });
+  cells.push({
+    name,
+    argv: [process.execPath, ...extra, join(here, 'worker.mjs'), tree, mode, String(arg), String(seconds)],
+  });
 const c = (name, cargs) => cells.push({ name, argv: [scsibench, ...cargs], c: true });
 if (only.has('ab19')) {
   for (const [label, tree] of Object.entries(trees)) {
@@ -48,25 +53,58 @@ if (only.has('batch')) {
   js('INQUIRY batch64 executeBatch perf', perf, 'inqapi', 64);
 }
 if (only.has('c')) {
-  const geo = ['--lba-count', String(lbaCount), '--block-size', String(blockLength), '--seconds', String(seconds)];
+  const geo = [
+    '--lba-count',
+    String(lbaCount),
+    '--block-size',
+    String(blockLength),
+    '--seconds',
+    String(seconds),
+  ];
   c('C read QD1 uring', ['randread', '--path', disk.bsg, '--mode', 'uring', '--qd', '1', ...geo]);
   c('C read QD32 uring', ['randread', '--path', disk.bsg, '--mode', 'uring', '--qd', '32', ...geo]);
-  c('C INQUIRY batch64 uring', ['inquiry', '--path', disk.bsg, '--mode', 'uring', '--batch', '64', '--count', '0', '--seconds', String(seconds)]);
-  c('C INQUIRY sgv4', ['inquiry', '--path', disk.bsg, '--mode', 'sgv4', '--count', '0', '--seconds', String(seconds)]);
+  c('C INQUIRY batch64 uring', [
+    'inquiry',
+    '--path',
+    disk.bsg,
+    '--mode',
+    'uring',
+    '--batch',
+    '64',
+    '--count',
+    '0',
+    '--seconds',
+    String(seconds),
+  ]);
+  c('C INQUIRY sgv4', [
+    'inquiry',
+    '--path',
+    disk.bsg,
+    '--mode',
+    'sgv4',
+    '--count',
+    '0',
+    '--seconds',
+    String(seconds),
+  ]);
 }
 
 const results = new Map();
 function runCell(cell, round) {
   const r = spawnSync(cell.argv[0], cell.argv.slice(1), { encoding: 'utf8', timeout: (seconds + 60) * 1000 });
   if (r.status !== 0) {
-    console.log(JSON.stringify({ round, cell: cell.name, error: (r.stderr || r.stdout || String(r.error)).slice(-400) }));
+    console.log(
+      JSON.stringify({
+        round,
+        cell: cell.name,
+        error: (r.stderr || r.stdout || String(r.error)).slice(-400),
+      }),
+    );
     return;
   }
   const line = r.stdout.trim().split('\n').at(-1);
   const j = JSON.parse(line);
-  const m = cell.c
-    ? { opsPerSec: j.ops_per_sec, meanNs: j.lat_ns.mean }
-    : j;
+  const m = cell.c ? { opsPerSec: j.ops_per_sec, meanNs: j.lat_ns.mean } : j;
   console.log(JSON.stringify({ round, cell: cell.name, ...m }));
   if (!results.has(cell.name)) results.set(cell.name, []);
   results.get(cell.name).push(m);
@@ -84,14 +122,33 @@ const median = (xs) => {
 console.log('\nmedians over rounds:');
 const med = {};
 for (const [name, ms] of results) {
-  med[name] = { ops: median(ms.map((m) => m.opsPerSec)), meanNs: median(ms.map((m) => m.meanNs)), n: ms.length };
-  console.log(`${name.padEnd(40)} ${med[name].ops.toFixed(0).padStart(8)} ops/s  mean ${(med[name].meanNs / 1000).toFixed(1).padStart(7)} µs  (${ms.length} rounds)`);
+  med[name] = {
+    ops: median(ms.map((m) => m.opsPerSec)),
+    meanNs: median(ms.map((m) => m.meanNs)),
+    n: ms.length,
+  };
+  console.log(
+    `${name.padEnd(40)} ${med[name].ops.toFixed(0).padStart(8)} ops/s  mean ${(med[name].meanNs / 1000).toFixed(1).padStart(7)} µs  (${ms.length} rounds)`,
+  );
 }
 console.log(`MEDIANS ${JSON.stringify(med)}`);
 if (prof !== '') {
   for (const qd of [1, 32]) {
     runCell(
-      { name: `profiled read QD${qd} perf`, argv: [process.execPath, '--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=qd${qd}.cpuprofile`, join(here, 'worker.mjs'), perf, 'read', String(qd), String(seconds * 2)] },
+      {
+        name: `profiled read QD${qd} perf`,
+        argv: [
+          process.execPath,
+          '--cpu-prof',
+          `--cpu-prof-dir=${prof}`,
+          `--cpu-prof-name=qd${qd}.cpuprofile`,
+          join(here, 'worker.mjs'),
+          perf,
+          'read',
+          String(qd),
+          String(seconds * 2),
+        ],
+      },
       'prof',
     );
   }

@@ -6,14 +6,15 @@
 //   inqbatch N  — INQUIRY in batches of N through Promise.all over Device.execute
 //   inqapi N    — INQUIRY in batches of N through Device.executeBatch
 // Prints one JSON line: { count, seconds, opsPerSec, meanNs }.
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { openSync } from 'node:fs';
 
 const [tree, mode, argRaw, secondsRaw] = process.argv.slice(2);
 const arg = Number(argRaw);
 const seconds = Number(secondsRaw);
-const manifest = JSON.parse(readFileSync(process.env.SCSIKIT_LAB_MANIFEST ?? '/run/scsikit-lab.json', 'utf8'));
+const manifest = JSON.parse(
+  readFileSync(process.env.SCSIKIT_LAB_MANIFEST ?? '/run/scsikit-lab.json', 'utf8'),
+);
 const disk = manifest.devices.find((d) => d.kind === 'scsi_debug');
 const blockName = disk.block.replace('/dev/', '');
 const blockLength = Number(readFileSync(`/sys/block/${blockName}/queue/logical_block_size`, 'utf8'));
