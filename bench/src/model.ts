@@ -78,7 +78,7 @@ const METHOD_LABEL: Record<Side, Partial<Record<Method, string>>> = {
     'uring-fixed': 'scsikit io_uring, fixed buffers',
     nop: 'scsikit NopQueue (JS API)',
     floor: 'floor: sync JS loop, one native io_uring_enter per command',
-    'batch-api': 'scsikit io_uring, Device.executeBatch',
+    'batch-api': 'scsikit batch API (Device.executeBatch; NopQueue.nops on the host)',
   },
 };
 

@@ -162,13 +162,22 @@ export function computeRatios(rows: readonly Row[]): Ratio[] {
     }
   }
   for (const batch of batchesOf(rows, 'nop')) {
-    const r = (side: Side) => findRow(rows, { workload: 'nop', side, method: 'nop', batch });
+    const r = (side: Side, method: Method = 'nop') => findRow(rows, { workload: 'nop', side, method, batch });
     out.push(
       ratio(
         'Host NOP (commands/s; > 1 is faster)',
         `JS API / C loop, batch ${batch}`,
         'ops',
         r('scsikit'),
+        r('c'),
+      ),
+    );
+    out.push(
+      ratio(
+        'Host NOP (commands/s; > 1 is faster)',
+        `JS NopQueue.nops / C loop, batch ${batch}`,
+        'ops',
+        r('scsikit', 'batch-api'),
         r('c'),
       ),
     );
@@ -304,19 +313,25 @@ export function computeTargets(rows: readonly Row[], memory: readonly MemoryChec
         : `${Math.round(js.opsPerSec).toLocaleString('en-US')}/s (batch ${js.batch})`,
     ),
   );
-  const nop64 = (side: Side) => findRow(rows, { workload: 'nop', side, method: 'nop', batch: 64 });
-  const js64 = nop64('scsikit');
+  const nop64 = (side: Side, method: Method = 'nop') =>
+    findRow(rows, { workload: 'nop', side, method, batch: 64 });
   const c64nop = nop64('c');
-  out.push(
-    target(
-      'Host NOP batch 64, time per command JS API / C loop',
-      '≤ 2.0',
-      js64 && c64nop ? c64nop.opsPerSec / js64.opsPerSec : undefined,
-      (v) => v <= 2,
-      undefined,
-      c64nop ? 1 : undefined,
-    ),
-  );
+  for (const [method, how] of [
+    ['nop', 'NopQueue.nop() × 64'],
+    ['batch-api', 'NopQueue.nops(64)'],
+  ] as const) {
+    const js64 = nop64('scsikit', method);
+    out.push(
+      target(
+        `Host NOP batch 64, time per command JS (${how}) / C loop`,
+        '≤ 2.0',
+        js64 && c64nop ? c64nop.opsPerSec / js64.opsPerSec : undefined,
+        (v) => v <= 2,
+        undefined,
+        c64nop ? 1 : undefined,
+      ),
+    );
+  }
   for (const m of memory) {
     out.push(
       target(

@@ -249,3 +249,8 @@ export function nopRun(q: NopQueue, batch: number, o: DriveOptions): Promise<Run
   const one = () => q.nop();
   return batch > 1 ? driveBatches(batch, o, one) : driveQueue(1, o, one);
 }
+
+/** NOPs through `NopQueue.nops(batch)`: one call and one promise per batch. */
+export function nopBatchRun(q: NopQueue, batch: number, o: DriveOptions): Promise<RunStats> {
+  return driveBatches(batch, o, () => q.nops(batch), true);
+}

@@ -80,6 +80,7 @@ const sample = [
   m('randread', 'scsikit', 'floor', { qd: 1, ops: 45_000, mean: 22_000 }),
   m('nop', 'c', 'nop', { batch: 64, ops: 12_000_000 }),
   m('nop', 'scsikit', 'nop', { batch: 64, ops: 3_000_000 }),
+  m('nop', 'scsikit', 'batch-api', { batch: 64, ops: 6_000_000 }),
 ];
 
 describe('computeRatios', () => {
@@ -140,8 +141,15 @@ describe('computeTargets', () => {
     expect(t(/executeBatch \/ C io_uring batch 64/u)?.value).toBeCloseTo(50 / 40);
     expect(t(/executeBatch \/ C bsg v4 SG_IO/u)?.value).toBeCloseTo(0.5);
     expect(t(/scsikit io_uring \/ scsikit SG_IO/u)).toMatchObject({ met: true });
-    expect(t(/commands\/s/u)).toMatchObject({ value: 3_000_000, met: true });
-    expect(t(/Host NOP batch 64/u)).toMatchObject({ value: 4, met: false });
+    expect(t(/commands\/s/u)).toMatchObject({ value: 6_000_000, met: true });
+    expect(t(/Host NOP batch 64, time per command JS \(NopQueue.nop\(\)/u)).toMatchObject({
+      value: 4,
+      met: false,
+    });
+    expect(t(/Host NOP batch 64, time per command JS \(NopQueue.nops/u)).toMatchObject({
+      value: 2,
+      met: true,
+    });
     expect(t(/RSS flat across 1M reads/u)).toMatchObject({ met: true });
   });
 
