@@ -8,7 +8,7 @@ mkdir -p "$out"
 echo "== lab test: executeBatch"
 node --liftoff-only node_modules/vitest/vitest.mjs run --config vitest.lab.config.ts packages/core/test/batch.default.lab.test.ts
 echo "== A/B driver"
-node bench/ab/ab.mjs --rounds "${AB_ROUNDS:-3}" --seconds "${AB_SECONDS:-3}" --prof "$out"
+node bench/ab/ab.mjs --rounds "${AB_ROUNDS:-3}" --seconds "${AB_SECONDS:-2}" --prof "$out"
 echo "== bench --quick (lab part)"
 TSX_TSCONFIG_PATH=bench/tsconfig.json UV_THREADPOOL_SIZE=16 node --no-expose-wasm --expose-gc \
   --min-semi-space-size=16 --max-semi-space-size=16 --import tsx bench/src/cli.ts \
