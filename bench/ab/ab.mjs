@@ -25,6 +25,11 @@ const trees = Object.fromEntries(
 );
 const perf = trees.perf ?? Object.values(trees).at(-1);
 const prof = opt('prof', '');
+// Pin every cell to one CPU (taskset): where the process runs against where the device completes
+// decides whether a QD 1 command completes during io_uring_enter.
+const pin = opt('pin', '');
+const warmup = opt('warmup', '0.5');
+const wrap = (argv) => (pin === '' ? argv : ['taskset', '-c', pin, ...argv]);
 const manifest = JSON.parse(
   readFileSync(process.env.SCSIKIT_LAB_MANIFEST ?? '/run/scsikit-lab.json', 'utf8'),
 );
@@ -38,9 +43,18 @@ const cells = [];
 const js = (name, tree, mode, arg, extra = []) =>
   cells.push({
     name,
-    argv: [process.execPath, ...extra, join(here, 'worker.mjs'), tree, mode, String(arg), String(seconds)],
+    argv: wrap([
+      process.execPath,
+      ...extra,
+      join(here, 'worker.mjs'),
+      tree,
+      mode,
+      String(arg),
+      String(seconds),
+      warmup,
+    ]),
   });
-const c = (name, cargs) => cells.push({ name, argv: [scsibench, ...cargs], c: true });
+const c = (name, cargs) => cells.push({ name, argv: wrap([scsibench, ...cargs]), c: true });
 if (only.has('ab19')) {
   for (const [label, tree] of Object.entries(trees)) {
     js(`read QD1 ${label}`, tree, 'read', 1);

@@ -9,7 +9,8 @@
 import { openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const [tree, mode, argRaw, secondsRaw] = process.argv.slice(2);
+const [tree, mode, argRaw, secondsRaw, warmupRaw = '0.5'] = process.argv.slice(2);
+const warmupSeconds = Number(warmupRaw);
 const arg = Number(argRaw);
 const seconds = Number(secondsRaw);
 const manifest = JSON.parse(
@@ -26,7 +27,7 @@ const randomLba = () => Math.floor(Math.random() * units) * blocks;
 const core = await import(`${tree}/packages/core/dist/index.js`);
 const cdb = await import(`${tree}/packages/cdb/dist/index.js`);
 
-async function timed(fn, warmupSeconds = 0.5) {
+async function timed(fn) {
   const run = async (secs) => {
     const end = performance.now() + secs * 1000;
     let count = 0;
@@ -69,7 +70,7 @@ if (mode === 'read') {
     );
     return { count: done, ns: (performance.now() - t0) * 1e6 };
   };
-  await drive(0.5, false);
+  await drive(warmupSeconds, false);
   const r = await drive(seconds, true);
   out = { count: r.count, seconds: r.ns / 1e9, opsPerSec: r.count / (r.ns / 1e9), meanNs: (lat / n) * 1e6 };
   await dev.close();
