@@ -54,6 +54,33 @@ describe('Device.executeBatch over an emulated disk', () => {
     expect(dev.stats().commands).toBeGreaterThanOrEqual(18);
   });
 
+  it('data-in commands without a buffer of their own share one allocation; each sees only its own bytes', async () => {
+    const { dev } = await open(true);
+    await dev.execute(buildWrite10({ lba: 5, blocks: 1, blockLength: 512 }), { data: block(5) });
+    const own = new Uint8Array(512);
+    const out = await dev.executeBatch([
+      buildInquiry({ allocationLength: 96 }),
+      buildRead16({ lba: 5n, blocks: 1, blockLength: 512 }),
+      { command: buildRead16({ lba: 5n, blocks: 1, blockLength: 512 }), options: { into: own } },
+      buildInquiry({ allocationLength: 36 }),
+    ]);
+    const data = out.map((o) => {
+      if (!o.ok) throw o.error;
+      return o.result.data;
+    });
+    expect(data[1]).toEqual(block(5));
+    expect(data[2]?.buffer).toBe(own.buffer);
+    expect(own).toEqual(block(5));
+    // One slab for the three that brought none, laid out so no piece straddles a page.
+    expect(data[0]?.buffer).toBe(data[1]?.buffer);
+    expect(data[3]?.buffer).toBe(data[0]?.buffer);
+    for (const d of [data[0], data[1], data[3]]) {
+      const off = d?.byteOffset ?? 0;
+      expect(Math.floor(off / 4096)).toBe(Math.floor((off + (d?.length ?? 1) - 1) / 4096));
+    }
+    expect(new TextDecoder().decode(data[3]?.subarray(8, 16)).trim()).toBe('SCSIKIT');
+  });
+
   it('a failing command settles as { ok: false, error } with its typed error; the others succeed', async () => {
     const { dev } = await open(false);
     const out = await dev.executeBatch(
