@@ -31,6 +31,7 @@ import type {
   VpdPage,
 } from '@scsikit/cdb';
 import type { ScsiResult, Transport, TransportKind } from '@scsikit/transport';
+import { type BatchCommand, type BatchOptions, type BatchOutcome, executeBatch } from './batch.js';
 import type { Capacity } from './caches.js';
 import { AtaCommands, identify as ataIdentify, smartData as ataSmartData } from './commands/ata.js';
 import { ChangerCommands } from './commands/changer.js';
@@ -390,6 +391,19 @@ export class Device implements AsyncDisposable {
     if (this.#f.closed) return;
     this.#f.closed = true;
     if (this.#ownsTransport) await this.transport.close();
+  }
+
+  /**
+   * Sends many commands at once: all are checked (spec, buffers, the read-only guard) before any is
+   * sent, so a bad one rejects the batch with its typed error and nothing reaches the device; then
+   * all go to the transport together (io_uring: one native call and one io_uring_enter, up to the
+   * device's queue depth). Resolves with one outcome per command, in order, once all have settled.
+   */
+  executeBatch(
+    commands: ReadonlyArray<CdbSpec | BatchCommand>,
+    options?: BatchOptions,
+  ): Promise<BatchOutcome[]> {
+    return executeBatch(this.#f, commands, options);
   }
 
   /** `await using dev = await openDevice(…)`: closes the device at the end of the scope. */

@@ -5,6 +5,7 @@
  * @module @scsikit/core
  */
 
+export { type BatchCommand, type BatchOptions, type BatchOutcome, MAX_BATCH } from './batch.js';
 export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
 export { AtaCommands } from './commands/ata.js';
