@@ -155,7 +155,7 @@ function refuse(field: string, reason: MicrocodeRefusal, message: string): never
 const hex = (n: number) => `${n.toString(16).padStart(2, '0')}h`;
 
 /** A function, so TypeScript does not narrow `aborted` across the awaits between checks. */
-function isAborted(signal: AbortSignal | undefined): signal is AbortSignal {
+function isAborted(signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true;
 }
 
@@ -448,7 +448,7 @@ export async function downloadMicrocode(
     );
   }
   const { signal, timeoutMs, onProgress } = options;
-  if (isAborted(signal)) throw abortError('downloadMicrocode', 0, image.length, false, signal.reason);
+  if (isAborted(signal)) throw abortError('downloadMicrocode', 0, image.length, false, signal?.reason);
   const limits = await microcodeLimits(f, bufferId, {
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(signal === undefined ? {} : { signal }),
@@ -459,7 +459,7 @@ export async function downloadMicrocode(
   let sent = 0;
   let commands = 0;
   while (sent < image.length) {
-    if (isAborted(signal)) throw abortError('downloadMicrocode', sent, image.length, false, signal.reason);
+    if (isAborted(signal)) throw abortError('downloadMicrocode', sent, image.length, false, signal?.reason);
     const length = Math.min(chunkSize, image.length - sent);
     const spec = buildWriteBuffer({
       mode,
@@ -475,7 +475,7 @@ export async function downloadMicrocode(
   }
   let activated = mode === 0x05 || mode === 0x07;
   if (options.activate === true) {
-    if (isAborted(signal)) throw abortError('downloadMicrocode', sent, image.length, true, signal.reason);
+    if (isAborted(signal)) throw abortError('downloadMicrocode', sent, image.length, true, signal?.reason);
     await sendOnce(f, buildActivateDeferredMicrocode({ bufferId }), undefined, seen, timeoutMs);
     commands++;
     activated = true;

@@ -31,3 +31,5 @@ export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { ZoneCondition } from './zbc-handlers.js';
+export type { MicrocodeOption } from './firmware-handlers.js';
+export type { SecurityProtocolsOption } from './security-handlers.js';
