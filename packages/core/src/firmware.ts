@@ -49,6 +49,7 @@ export interface MicrocodeActivationEvents {
   readonly vendorSpecific?: boolean;
 }
 
+/** `Device.downloadMicrocode` options. */
 export interface DownloadMicrocodeOptions {
   /**
    * 05h: one command, saved and activated on completion; 07h: chunks at offsets, saved and
@@ -103,6 +104,7 @@ export interface MicrocodeLimits {
   readonly vsaSup?: boolean;
 }
 
+/** What `Device.downloadMicrocode` did. */
 export interface MicrocodeDownloadResult {
   /** The WRITE BUFFER mode used. */
   readonly mode: number;
@@ -129,6 +131,7 @@ export interface MicrocodeDownloadResult {
   readonly limits: MicrocodeLimits;
 }
 
+/** What `Device.activateMicrocode` did. */
 export interface ActivateMicrocodeResult {
   readonly activated: true;
   readonly unitAttentions: readonly MicrocodeUnitAttention[];

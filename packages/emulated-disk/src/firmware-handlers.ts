@@ -24,6 +24,7 @@ import {
 import type { DiskState } from './disk-model.js';
 import { CheckCondition, invalidCdbField } from './sense.js';
 
+/** The `microcode` option: what READ BUFFER descriptor mode and VPD 86h advertise. */
 export interface MicrocodeOption {
   /** READ BUFFER descriptor OFFSET BOUNDARY: offsets must be multiples of 2^n (0–23, or 255: offset 0 only). @default 9 */
   readonly offsetBoundary?: number;
@@ -62,6 +63,7 @@ export const MicrocodeOptionSchema = z.union(
   { error: 'true, or { offsetBoundary?, bufferCapacity?, activateMicrocode?, activationEvents? }' },
 );
 
+/** The `microcode` option with its defaults applied. */
 export interface ResolvedMicrocode {
   readonly offsetBoundary: number;
   readonly bufferCapacity: number;

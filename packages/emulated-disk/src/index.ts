@@ -27,9 +27,9 @@ export {
   type FaultRule,
   type FaultRuleInput,
 } from './faults.js';
+export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
+export type { ResolvedSecurityProtocols, SecurityProtocolsOption } from './security-handlers.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { ZoneCondition } from './zbc-handlers.js';
-export type { MicrocodeOption } from './firmware-handlers.js';
-export type { SecurityProtocolsOption } from './security-handlers.js';

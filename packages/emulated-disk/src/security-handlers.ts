@@ -17,6 +17,7 @@ import {
 } from './commands.js';
 import { invalidCdbField } from './sense.js';
 
+/** The `securityProtocols` option: what SECURITY PROTOCOL IN 00h answers. */
 export interface SecurityProtocolsOption {
   /** Protocol codes listed besides 00h (which is always listed), e.g. [0x01, 0xee]. */
   readonly protocols: readonly number[];
@@ -35,6 +36,7 @@ export const SecurityProtocolsOptionSchema = z.strictObject(
   { error: '{ protocols: number[] (0–255), certificate?: Uint8Array }' },
 );
 
+/** The `securityProtocols` option with its defaults applied. */
 export interface ResolvedSecurityProtocols {
   /** Ascending, 00h first, no duplicates. */
   readonly protocols: readonly number[];
