@@ -23,11 +23,13 @@ import {
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDecodeCommands, senseJson, senseText } from './commands/decode.js';
+import { registerFirmwareCommands } from './commands/firmware.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
 import { registerPageCommands } from './commands/pages.js';
 import { registerPrCommands } from './commands/pr.js';
+import { registerSecurityCommands } from './commands/security.js';
 import { registerZonedCommands } from './commands/zoned.js';
 import { registerCompletionCommand } from './completion.js';
 import type { CliIo, CommandContext, Output } from './context.js';
@@ -260,6 +262,8 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerZonedCommands(cli);
   registerIoCommands(cli);
   registerLongOpCommands(cli);
+  registerFirmwareCommands(cli);
+  registerSecurityCommands(cli);
   registerDecodeCommands(cli);
   registerBenchCommand(cli);
   registerSchemaCommand(cli);

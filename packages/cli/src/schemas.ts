@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
+import { fwDownloadSchema } from './commands/firmware.js';
 import {
   inquirySchema,
   listSchema,
@@ -18,6 +19,7 @@ import { rawSchema, readSchema, syncSchema, unmapSchema, verifySchema, writeSche
 import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
+import { securitySchema } from './commands/security.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -50,6 +52,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   sense: senseSchema,
   cdb: cdbSchema,
   bench: benchSchema,
+  'fw-download': fwDownloadSchema,
+  security: securitySchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */
