@@ -155,6 +155,18 @@ function refuse(field: string, reason: MicrocodeRefusal, message: string): never
   throw new InvalidArgumentError(field, message, { reason });
 }
 
+/** BUFFER ID: 8 bits, 0 when absent. */
+function checkBufferId(bufferId: number | undefined): number {
+  const id = bufferId ?? 0;
+  if (!Number.isInteger(id) || id < 0 || id > 0xff) {
+    throw new InvalidArgumentError(
+      'bufferId',
+      `Expected \`bufferId\` to be an integer in [0, 255], got ${String(bufferId)}`,
+    );
+  }
+  return id;
+}
+
 const hex = (n: number) => `${n.toString(16).padStart(2, '0')}h`;
 
 /** A function, so TypeScript does not narrow `aborted` across the awaits between checks. */
@@ -180,9 +192,10 @@ function readOnly(options: CommandOptions): CommandOptions {
  */
 export async function microcodeLimits(
   f: Funnel,
-  bufferId = 0,
+  bufferId?: number,
   options: CommandOptions = {},
 ): Promise<MicrocodeLimits> {
+  const id = checkBufferId(bufferId);
   const o = readOnly(options);
   let maxTransferBytes = Math.min(f.maxTransferBytes, MAX_24);
   let pages: readonly number[] = [];
@@ -211,7 +224,7 @@ export async function microcodeLimits(
   }
   let descriptor: ReadBufferDescriptor | undefined;
   try {
-    const r = await f.run(buildReadBuffer10({ mode: 'descriptor', bufferId, allocationLength: 4 }), o);
+    const r = await f.run(buildReadBuffer10({ mode: 'descriptor', bufferId: id, allocationLength: 4 }), o);
     descriptor = decodeReadBufferDescriptor(r.data);
   } catch (e) {
     if (!isIllegalRequest(e)) throw e;
@@ -285,6 +298,12 @@ function chunkSizeFor(
   requested: number | undefined,
   limits: MicrocodeLimits,
 ): number {
+  if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1)) {
+    throw new InvalidArgumentError(
+      'chunkSize',
+      `Expected \`chunkSize\` to be a positive integer, got ${requested}`,
+    );
+  }
   const capacity = limits.bufferCapacity;
   if (capacity !== undefined && image.length > capacity) {
     refuse(
@@ -320,12 +339,6 @@ function chunkSizeFor(
   }
   const align = limits.offsetAlignment ?? 1;
   if (requested !== undefined) {
-    if (!Number.isSafeInteger(requested) || requested < 1) {
-      throw new InvalidArgumentError(
-        'chunkSize',
-        `Expected \`chunkSize\` to be a positive integer, got ${requested}`,
-      );
-    }
     if (requested % align !== 0) {
       refuse(
         'chunkSize',
@@ -436,13 +449,7 @@ export async function downloadMicrocode(
   }
   if (image.length === 0) refuse('image', 'empty-image', 'the microcode image is empty');
   const mode = modeCode(options.mode);
-  const bufferId = options.bufferId ?? 0;
-  if (!Number.isInteger(bufferId) || bufferId < 0 || bufferId > 0xff) {
-    throw new InvalidArgumentError(
-      'bufferId',
-      `Expected \`bufferId\` to be an integer in [0, 255], got ${bufferId}`,
-    );
-  }
+  const bufferId = checkBufferId(options.bufferId);
   if (options.activate === true && mode !== 0x0d && mode !== 0x0e) {
     refuse(
       'activate',
@@ -503,14 +510,9 @@ export async function activateMicrocode(
   options: { readonly bufferId?: number; readonly timeoutMs?: number } = {},
 ): Promise<ActivateMicrocodeResult> {
   f.guardWrite('WRITE BUFFER');
+  const bufferId = checkBufferId(options.bufferId);
   const seen: MicrocodeUnitAttention[] = [];
-  await sendOnce(
-    f,
-    buildActivateDeferredMicrocode({ bufferId: options.bufferId ?? 0 }),
-    undefined,
-    seen,
-    options.timeoutMs,
-  );
+  await sendOnce(f, buildActivateDeferredMicrocode({ bufferId }), undefined, seen, options.timeoutMs);
   await consumeAttentions(f, seen, options.timeoutMs);
   return { activated: true, unitAttentions: seen };
 }

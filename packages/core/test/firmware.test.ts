@@ -159,6 +159,11 @@ describe('downloadMicrocode over the emulated disk', () => {
     expect((await refusal(dev.downloadMicrocode(image(512), { mode: 7, activate: true }))).reason).toBe(
       'mode-not-allowed',
     );
+    expect((await refusal(dev.downloadMicrocode(image(512), { mode: 5, chunkSize: -1 }))).field).toBe(
+      'chunkSize',
+    );
+    expect((await refusal(dev.downloadMicrocode(image(512), { bufferId: 256 }))).field).toBe('bufferId');
+    expect((await refusal(dev.activateMicrocode({ bufferId: -1 }))).field).toBe('bufferId');
     expect(writeBuffers(disk)).toEqual([]);
   });
 
