@@ -208,12 +208,13 @@ export async function microcodeLimits(
     const limits = await blockLimits(f, o);
     const blocks = limits.maximumTransferLength ?? 0;
     if (blocks > 0) {
-      // MAXIMUM TRANSFER LENGTH counts logical blocks: only a device with a capacity has them.
+      // MAXIMUM TRANSFER LENGTH counts logical blocks: only a device with a capacity has them. A
+      // device that cannot say its block length now (stopped: NOT READY) still takes microcode.
       try {
         const cap = await readCapacity(f, o);
         maxTransferBytes = Math.min(maxTransferBytes, blocks * cap.blockLength);
       } catch (e) {
-        if (!isIllegalRequest(e)) throw e;
+        if (!(e instanceof CheckConditionError)) throw e;
       }
     }
   }

@@ -178,6 +178,14 @@ describe('downloadMicrocode over the emulated disk', () => {
     ]);
   });
 
+  it('a stopped disk (READ CAPACITY answers NOT READY) still takes microcode', async () => {
+    const { disk, dev } = await open();
+    await dev.startStopUnit({ start: false });
+    const r = await dev.downloadMicrocode(image(1024), { chunkSize: 512 });
+    expect(r).toMatchObject({ activated: true, bytesSent: 1024 });
+    expect(disk.recorder.commands()).toContain('READ CAPACITY(10)');
+  });
+
   it('the emulated device itself rejects a misaligned offset (INVALID FIELD IN CDB)', async () => {
     const { dev } = await open({ microcode: { offsetBoundary: 9 } });
     const e = await dev
