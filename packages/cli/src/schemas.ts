@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
+import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
 import { fwDownloadSchema } from './commands/firmware.js';
 import {
@@ -20,6 +21,7 @@ import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
 import { securitySchema } from './commands/security.js';
+import { sesSchema } from './commands/ses.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -54,6 +56,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   bench: benchSchema,
   'fw-download': fwDownloadSchema,
   security: securitySchema,
+  changer: changerSchema,
+  ses: sesSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */

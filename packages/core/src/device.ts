@@ -35,6 +35,8 @@ import type {
 import type { ScsiResult, Transport, TransportKind } from '@scsikit/transport';
 import type { Capacity } from './caches.js';
 import { AtaCommands, identify as ataIdentify, smartData as ataSmartData } from './commands/ata.js';
+import { ChangerCommands } from './commands/changer.js';
+import { EnclosureCommands } from './commands/enclosure.js';
 import {
   type FormatUnitOptions,
   formatUnit,
@@ -96,6 +98,10 @@ export class Device implements AsyncDisposable {
   readonly zones: ZonedCommands;
   /** SAT ATA PASS-THROUGH helpers. */
   readonly ata: AtaCommands;
+  /** SMC-3 media changer: element status, MOVE MEDIUM, INITIALIZE ELEMENT STATUS. */
+  readonly changer: ChangerCommands;
+  /** SES-4 enclosure services: diagnostic pages, joined element status, slot IDENT/FAULT. */
+  readonly enclosure: EnclosureCommands;
 
   readonly #f: Funnel;
   readonly #ownsTransport: boolean;
@@ -118,6 +124,8 @@ export class Device implements AsyncDisposable {
     this.pr = new PersistentReservations(this.#f);
     this.zones = new ZonedCommands(this.#f);
     this.ata = new AtaCommands(this.#f);
+    this.changer = new ChangerCommands(this.#f);
+    this.enclosure = new EnclosureCommands(this.#f);
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */

@@ -9,6 +9,19 @@ export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
 export { AtaCommands } from './commands/ata.js';
 export {
+  ChangerCommands,
+  type ElementStatus,
+  type ElementStatusOptions,
+  type InitializeOptions,
+  type MoveOptions,
+} from './commands/changer.js';
+export {
+  EnclosureCommands,
+  type EnclosureElement,
+  type EnclosureStatus,
+  type SlotSelector,
+} from './commands/enclosure.js';
+export {
   type FormatUnitOptions,
   LongOperation,
   type LongOperationOptions,
