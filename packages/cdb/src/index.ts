@@ -31,6 +31,7 @@ export * from './pages/media-serial-number.js';
 export * from './pages/mode.js';
 export * from './pages/mode-pages.js';
 export * from './pages/persistent-reservation.js';
+export * from './pages/read-buffer.js';
 export * from './pages/security-protocol.js';
 export * from './pages/ses.js';
 export * from './pages/smc.js';

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
 import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
+import { fwDownloadSchema } from './commands/firmware.js';
 import {
   inquirySchema,
   listSchema,
@@ -19,6 +20,7 @@ import { rawSchema, readSchema, syncSchema, unmapSchema, verifySchema, writeSche
 import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
+import { securitySchema } from './commands/security.js';
 import { sesSchema } from './commands/ses.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
@@ -52,6 +54,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   sense: senseSchema,
   cdb: cdbSchema,
   bench: benchSchema,
+  'fw-download': fwDownloadSchema,
+  security: securitySchema,
   changer: changerSchema,
   ses: sesSchema,
 };

@@ -68,6 +68,16 @@ export {
   TransportFailureError,
 } from './errors.js';
 export { Fence, type FenceOptions, type FenceStatus } from './fence.js';
+export type {
+  ActivateMicrocodeResult,
+  DownloadMicrocodeOptions,
+  MicrocodeActivationEvents,
+  MicrocodeDownloadResult,
+  MicrocodeLimits,
+  MicrocodeMode,
+  MicrocodeRefusal,
+  MicrocodeUnitAttention,
+} from './firmware.js';
 export type { CommandOptions, ExecuteOptions } from './funnel.js';
 export { openDevice } from './open.js';
 export {
@@ -92,4 +102,5 @@ export type {
   WriteOptions,
   WriteSameOptions,
 } from './sbc.js';
+export type { SecurityProtocolInOptions } from './security.js';
 export type { CachingPageState, ModeSenseOptions } from './spc.js';

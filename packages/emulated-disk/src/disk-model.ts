@@ -11,6 +11,18 @@ import {
   encodeReadWriteErrorRecoveryPage,
 } from '@scsikit/cdb';
 import { z } from 'zod';
+import {
+  type MicrocodeOption,
+  MicrocodeOptionSchema,
+  type ResolvedMicrocode,
+  resolveMicrocode,
+} from './firmware-handlers.js';
+import {
+  type ResolvedSecurityProtocols,
+  resolveSecurityProtocols,
+  type SecurityProtocolsOption,
+  SecurityProtocolsOptionSchema,
+} from './security-handlers.js';
 import type { SenseSpec } from './sense.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -94,6 +106,14 @@ export interface EmulatedDiskOptions {
   readonly powerOnUnitAttention?: boolean;
   /** Recorder ring size: the oldest entries are dropped beyond it; 0 turns recording off. @default 10000 */
   readonly recorderLimit?: number;
+  /**
+   * Microcode download: WRITE BUFFER modes 05h/07h/0Dh/0Eh/0Fh, READ BUFFER descriptor mode and the
+   * VPD 86h activation fields (see firmware-handlers.ts). Absent: WRITE/READ BUFFER are INVALID
+   * COMMAND OPERATION CODE, as on disks that take firmware another way. @default absent
+   */
+  readonly microcode?: boolean | MicrocodeOption;
+  /** SECURITY PROTOCOL IN protocol 00h answers these. Absent: INVALID COMMAND OPERATION CODE. @default absent */
+  readonly securityProtocols?: SecurityProtocolsOption;
 }
 
 /** Options failed validation; `issues` lists every problem, `message` says all of them. */
@@ -191,6 +211,8 @@ export const EmulatedDiskOptionsSchema = z.strictObject({
     .optional(),
   powerOnUnitAttention: z.boolean({ error: 'a boolean' }).optional(),
   recorderLimit: intIn(0, 10_000_000).optional(),
+  microcode: MicrocodeOptionSchema.optional(),
+  securityProtocols: SecurityProtocolsOptionSchema.optional(),
 });
 
 /** Every option with its default applied; what the model reads. */
@@ -218,6 +240,8 @@ export interface ResolvedOptions {
   readonly fixedBuffers: { readonly count: number; readonly bufferBytes: number } | undefined;
   readonly powerOnUnitAttention: boolean;
   readonly recorderLimit: number;
+  readonly microcode: ResolvedMicrocode | undefined;
+  readonly securityProtocols: ResolvedSecurityProtocols | undefined;
 }
 
 function describeValue(v: unknown): string {
@@ -406,6 +430,8 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
           },
     powerOnUnitAttention: o.powerOnUnitAttention ?? false,
     recorderLimit: o.recorderLimit ?? 10_000,
+    microcode: resolveMicrocode(o.microcode),
+    securityProtocols: resolveSecurityProtocols(o.securityProtocols),
   };
 }
 

@@ -35,9 +35,11 @@ import {
 } from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
+import { microcodeCommands, microcodeState } from './firmware-handlers.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
+import { securityCommands } from './security-handlers.js';
 import { buildSense } from './sense.js';
 import { mediaSerialNumberCommand, spcCommands } from './spc-handlers.js';
 import { ZoneState, zbcCommands } from './zbc-handlers.js';
@@ -122,6 +124,9 @@ class SharedUnit implements LogicalUnit {
     }
     if (this.zones !== undefined && personality === undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
+    if (this.options.microcode !== undefined) this.table.add(microcodeCommands(this.options.microcode));
+    if (this.options.securityProtocols !== undefined)
+      this.table.add(securityCommands(this.options.securityProtocols));
     this.recorder = new CommandRecorder(this.options.recorderLimit, this.state.pdt);
     const l = this.options.latency;
     if ('fixedMs' in l) {
@@ -556,6 +561,20 @@ export class EmulatedDisk extends EmulatedDiskConnection {
     | Array<{ start: number; length: number; type: 1 | 2; condition: number; writePointer: number }>
     | undefined {
     return this.unit.zones?.zones.map((z) => ({ ...z }));
+  }
+
+  /**
+   * The microcode buffer (the `microcode` option): bytes received, whether they wait for mode 0Fh,
+   * how many activations happened and the image last activated (a copy).
+   */
+  microcode(): { received: number; deferred: boolean; activations: number; active: Uint8Array | undefined } {
+    const s = microcodeState(this.unit.state);
+    return {
+      received: s.received,
+      deferred: s.deferred,
+      activations: s.activations,
+      active: s.active?.slice(),
+    };
   }
 
   #diskClosing: Promise<void> | undefined;

@@ -37,8 +37,10 @@ export {
   type FaultRule,
   type FaultRuleInput,
 } from './faults.js';
+export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
+export type { ResolvedSecurityProtocols, SecurityProtocolsOption } from './security-handlers.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';
 export { type ChangerElement, type ChangerLayout, ChangerModel, ElementType } from './smc-handlers.js';
