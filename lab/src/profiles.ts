@@ -196,6 +196,16 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     setup: ISCSI_SETUP,
     devices: 2,
   },
+  tape: {
+    name: 'tape',
+    description:
+      'a scsi_debug tape drive (ptype=1, SSC: READ/WRITE(6), filemarks, SPACE, LOCATE, READ POSITION), through sg/bsg only (st is not loaded)',
+    kernel: 'current',
+    // st.ko is left out on purpose: the SDK drives the tape through bsg, and st would send its own
+    // commands (TEST UNIT READY, MODE SENSE, READ BLOCK LIMITS) at probe time and own the position.
+    modules: [{ name: 'scsi_debug', params: ['ptype=1', 'dev_size_mb=16', ...SD_BASE] }],
+    devices: 1,
+  },
   legacy: {
     name: 'legacy',
     description:

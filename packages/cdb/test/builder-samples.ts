@@ -28,6 +28,28 @@ export const DATA_BUILDERS: ReadonlySet<string> = new Set([
 
 /** Builder name → calls with valid arguments (several where one builder covers several service actions). */
 export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> = {
+  // SSC-5 (tape): checked against the registry's tape scope (TAPE_BUILDERS below).
+  buildErase6: [() => cdb.buildErase6({ long: true })],
+  buildLoadUnload: [() => cdb.buildLoadUnload({ load: true }), () => cdb.buildLoadUnload({ load: false })],
+  buildLocate10: [() => cdb.buildLocate10({ blockAddress: 3 })],
+  buildLocate16: [() => cdb.buildLocate16({ logicalIdentifier: 3n, destType: 'file' })],
+  buildReadBlockLimits: [() => cdb.buildReadBlockLimits(), () => cdb.buildReadBlockLimits({ mloi: true })],
+  buildReadPosition: [
+    () => cdb.buildReadPosition(),
+    () => cdb.buildReadPosition({ form: 'long' }),
+    () => cdb.buildReadPosition({ form: 'extended' }),
+  ],
+  buildReportDensitySupport: [() => cdb.buildReportDensitySupport({ media: true })],
+  buildRewind: [() => cdb.buildRewind()],
+  buildSpace16: [() => cdb.buildSpace16({ code: 'filemarks', count: -2n })],
+  buildSpace6: [() => cdb.buildSpace6({ code: 'filemarks', count: -1 })],
+  buildTapeRead6: [
+    () => cdb.buildTapeRead6({ fixed: false, length: 1024, sili: true }),
+    () => cdb.buildTapeRead6({ fixed: true, length: 4, blockLength: 512 }),
+  ],
+  buildTapeWrite6: [() => cdb.buildTapeWrite6({ fixed: true, length: 2, blockLength: 512 })],
+  buildWriteFilemarks16: [() => cdb.buildWriteFilemarks16({ count: 2 })],
+  buildWriteFilemarks6: [() => cdb.buildWriteFilemarks6({ count: 2 })],
   buildActivateDeferredMicrocode: [() => cdb.buildActivateDeferredMicrocode()],
   buildAtaIdentifyDevice: [() => cdb.buildAtaIdentifyDevice()],
   buildAtaPassThrough: [
@@ -167,3 +189,25 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
     (action) => () => cdb.buildZbcOut(action as cdb.ZbcOutAction, { all: true }),
   ),
 };
+
+/** Builders of SSC-5 (tape) commands: their CDBs are looked up in the registry's tape scope. */
+export const TAPE_BUILDERS: ReadonlySet<string> = new Set(
+  Object.keys(CDB_SAMPLES).filter((b) =>
+    [
+      'buildErase6',
+      'buildLoadUnload',
+      'buildLocate10',
+      'buildLocate16',
+      'buildReadBlockLimits',
+      'buildReadPosition',
+      'buildReportDensitySupport',
+      'buildRewind',
+      'buildSpace16',
+      'buildSpace6',
+      'buildTapeRead6',
+      'buildTapeWrite6',
+      'buildWriteFilemarks16',
+      'buildWriteFilemarks6',
+    ].includes(b),
+  ),
+);
