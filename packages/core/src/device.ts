@@ -41,6 +41,7 @@ import {
   sanitize,
 } from './commands/long-ops.js';
 import { PersistentReservations } from './commands/pr.js';
+import { TapeCommands } from './commands/tape.js';
 import { ZonedCommands } from './commands/zoned.js';
 import type { DeviceStats } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
@@ -85,6 +86,8 @@ export class Device implements AsyncDisposable {
   readonly zones: ZonedCommands;
   /** SAT ATA PASS-THROUGH helpers. */
   readonly ata: AtaCommands;
+  /** SSC tape commands (REWIND, READ/WRITE(6), SPACE, LOCATE, READ POSITION…) for a tape drive. */
+  readonly tape: TapeCommands;
 
   readonly #f: Funnel;
   readonly #ownsTransport: boolean;
@@ -107,6 +110,7 @@ export class Device implements AsyncDisposable {
     this.pr = new PersistentReservations(this.#f);
     this.zones = new ZonedCommands(this.#f);
     this.ata = new AtaCommands(this.#f);
+    this.tape = new TapeCommands(this.#f);
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */

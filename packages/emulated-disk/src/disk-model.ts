@@ -751,9 +751,11 @@ export class DiskState {
   get blockLength(): number {
     return this.options.blockLength;
   }
-  /** Peripheral device type: 00h disk, 14h host-managed zoned. */
+  /** Set by another device type on this machinery (01h: the emulated tape). */
+  peripheralType: number | undefined;
+  /** Peripheral device type: 00h disk, 14h host-managed zoned, or the variant's. */
   get pdt(): number {
-    return this.options.zoned === undefined ? 0x00 : 0x14;
+    return this.peripheralType ?? (this.options.zoned === undefined ? 0x00 : 0x14);
   }
   /** Control mode page D_SENSE. */
   get descriptorSense(): boolean {

@@ -26,7 +26,13 @@ import {
   TransportTimeoutError,
   WaitingRoom,
 } from '@scsikit/transport';
-import { CommandTable, type DeviceAnswer, type LogicalUnit, runCommand } from './commands.js';
+import {
+  type CommandDef,
+  CommandTable,
+  type DeviceAnswer,
+  type LogicalUnit,
+  runCommand,
+} from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
 import { PrState, prCommands } from './pr-handlers.js';
@@ -67,6 +73,16 @@ interface Job {
   record?: { outcome?: RecordedOutcome };
 }
 
+/**
+ * @internal Another device type on the same machinery (the emulated tape): its peripheral device
+ * type, which the transport reports in `capabilities.peripheralType` and INQUIRY answers, and its
+ * command set, added over SPC's (same opcodes replace SPC's handlers) instead of SBC's.
+ */
+export interface UnitVariant {
+  readonly peripheralType: number;
+  readonly commands: readonly CommandDef[];
+}
+
 /** The logical unit every connection shares. */
 class SharedUnit implements LogicalUnit {
   readonly options: ResolvedOptions;
@@ -83,14 +99,18 @@ class SharedUnit implements LogicalUnit {
   #nextConnection = 0;
   readonly #latency: () => number;
 
-  constructor(options: EmulatedDiskOptions | undefined) {
+  readonly variant: UnitVariant | undefined;
+
+  constructor(options: EmulatedDiskOptions | undefined, variant?: UnitVariant) {
     this.options = resolveOptions(options);
     this.state = new DiskState(this.options);
+    this.variant = variant;
+    if (variant !== undefined) this.state.peripheralType = variant.peripheralType;
     this.pr = new PrState(this.state);
     const z = this.options.zoned;
     this.zones = z === undefined ? undefined : new ZoneState(this.options.blocks, z, this.state.store);
     this.table.add(spcCommands);
-    this.table.add(sbcCommands(this.options));
+    this.table.add(variant === undefined ? sbcCommands(this.options) : variant.commands);
     this.table.add(prCommands);
     if (this.zones !== undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
@@ -223,6 +243,7 @@ export class EmulatedDiskConnection implements Transport {
       fixedBuffers: o.fixedBuffers !== undefined,
       maxTransferBytes: o.maxTransferBytes,
       queueDepth: o.queueDepth,
+      ...(unit.variant === undefined ? {} : { peripheralType: unit.variant.peripheralType }),
     });
     if (o.fixedBuffers !== undefined)
       this.pool = new EmulatedBufferPool(o.fixedBuffers.count, o.fixedBuffers.bufferBytes);
@@ -491,9 +512,9 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   /** Options with defaults applied. */
   readonly options: ResolvedOptions;
 
-  /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium. */
-  constructor(options?: EmulatedDiskOptions) {
-    super(new SharedUnit(options));
+  /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit; `variant` is @internal (EmulatedTape). */
+  constructor(options?: EmulatedDiskOptions, variant?: UnitVariant) {
+    super(new SharedUnit(options, variant));
     this.faults = this.unit.faults;
     this.recorder = this.unit.recorder;
     this.options = this.unit.options;

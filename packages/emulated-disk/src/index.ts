@@ -20,6 +20,7 @@ export {
   type ZonedOption,
 } from './disk-model.js';
 export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
+export { EmulatedTape, type EmulatedTapeOptions, EmulatedTapeOptionsSchema } from './emulated-tape.js';
 export {
   type CustomFaultEffect,
   type FaultEffect,

@@ -15,8 +15,8 @@ import { flag, optUint, spec, specIn, specNone, specOut, zUint } from './cdb-spe
 /** The peripheral device type SSC's commands belong to (the registry's 'tape' scope). */
 export const TAPE_PERIPHERAL_TYPE = 0x01;
 
-const zFlag = z.boolean().optional();
-const zControl = zUint(8).optional();
+const zFlag = z.boolean().exactOptional();
+const zControl = zUint(8).exactOptional();
 
 // ---------------------------------------------------------------------------------------------
 // REWIND, LOAD UNLOAD, ERASE
@@ -27,7 +27,7 @@ export interface RewindParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const RewindParamsSchema = z.strictObject({ immed: zFlag, control: zControl });
+export const RewindParamsSchema: z.ZodType<RewindParams> = z.strictObject({ immed: zFlag, control: zControl });
 
 /** REWIND (01h, SSC-5): to the beginning of the current partition. IMMED byte 1 bit 0. */
 export function buildRewind(p: RewindParams = {}): CdbSpec {
@@ -53,7 +53,7 @@ export interface LoadUnloadParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const LoadUnloadParamsSchema = z.strictObject({
+export const LoadUnloadParamsSchema: z.ZodType<LoadUnloadParams> = z.strictObject({
   load: z.boolean(),
   immed: zFlag,
   hold: zFlag,
@@ -83,7 +83,7 @@ export interface Erase6Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Erase6ParamsSchema = z.strictObject({ long: zFlag, immed: zFlag, control: zControl });
+export const Erase6ParamsSchema: z.ZodType<Erase6Params> = z.strictObject({ long: zFlag, immed: zFlag, control: zControl });
 
 /** ERASE(6) (19h, SSC-5): IMMED byte 1 bit 1, LONG bit 0. */
 export function buildErase6(p: Erase6Params = {}): CdbSpec {
@@ -121,10 +121,10 @@ export interface ReadPositionParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const ReadPositionParamsSchema = z
+export const ReadPositionParamsSchema: z.ZodType<ReadPositionParams> = z
   .strictObject({
-    form: z.enum(['short', 'long', 'extended']).optional(),
-    allocationLength: zUint(16).optional(),
+    form: z.enum(['short', 'long', 'extended']).exactOptional(),
+    allocationLength: zUint(16).exactOptional(),
     control: zControl,
   })
   .refine((p) => p.form === 'extended' || p.allocationLength === undefined || p.allocationLength === 0, {
@@ -169,9 +169,9 @@ export interface Locate10Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Locate10ParamsSchema = z.strictObject({
+export const Locate10ParamsSchema: z.ZodType<Locate10Params> = z.strictObject({
   blockAddress: zUint(32),
-  partition: zUint(8).optional(),
+  partition: zUint(8).exactOptional(),
   bt: zFlag,
   immed: zFlag,
   control: zControl,
@@ -206,7 +206,7 @@ export interface Locate16Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Locate16ParamsSchema = z.strictObject({
+export const Locate16ParamsSchema: z.ZodType<Locate16Params> = z.strictObject({
   logicalIdentifier: z.union([
     z
       .bigint()
@@ -214,8 +214,8 @@ export const Locate16ParamsSchema = z.strictObject({
       .max((1n << 64n) - 1n),
     zUint(53),
   ]),
-  destType: z.enum(['object', 'file', 'endOfData']).optional(),
-  partition: zUint(8).optional(),
+  destType: z.enum(['object', 'file', 'endOfData']).exactOptional(),
+  partition: zUint(8).exactOptional(),
   immed: zFlag,
   control: zControl,
 });
@@ -268,9 +268,9 @@ export interface Space6Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Space6ParamsSchema = z.strictObject({
-  code: z.enum(['blocks', 'filemarks', 'sequentialFilemarks', 'endOfData']).optional(),
-  count: z.number().int().min(MIN_I24).max(MAX_I24).optional(),
+export const Space6ParamsSchema: z.ZodType<Space6Params> = z.strictObject({
+  code: z.enum(['blocks', 'filemarks', 'sequentialFilemarks', 'endOfData']).exactOptional(),
+  count: z.number().int().min(MIN_I24).max(MAX_I24).exactOptional(),
   control: zControl,
 });
 
@@ -299,9 +299,9 @@ export interface Space16Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Space16ParamsSchema = z.strictObject({
-  code: z.enum(['blocks', 'filemarks', 'sequentialFilemarks', 'endOfData']).optional(),
-  count: z.union([z.bigint().min(MIN_I64).max(MAX_I64), z.number().int().safe()]).optional(),
+export const Space16ParamsSchema: z.ZodType<Space16Params> = z.strictObject({
+  code: z.enum(['blocks', 'filemarks', 'sequentialFilemarks', 'endOfData']).exactOptional(),
+  count: z.union([z.bigint().min(MIN_I64).max(MAX_I64), z.number().int().safe()]).exactOptional(),
   control: zControl,
 });
 
@@ -340,8 +340,8 @@ export interface WriteFilemarks6Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const WriteFilemarks6ParamsSchema = z.strictObject({
-  count: zUint(24).optional(),
+export const WriteFilemarks6ParamsSchema: z.ZodType<WriteFilemarks6Params> = z.strictObject({
+  count: zUint(24).exactOptional(),
   immed: zFlag,
   control: zControl,
 });
@@ -368,9 +368,9 @@ export interface WriteFilemarks16Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const WriteFilemarks16ParamsSchema = z.strictObject({
-  count: zUint(24).optional(),
-  partition: zUint(8).optional(),
+export const WriteFilemarks16ParamsSchema: z.ZodType<WriteFilemarks16Params> = z.strictObject({
+  count: zUint(24).exactOptional(),
+  partition: zUint(8).exactOptional(),
   logicalObjectIdentifier: z
     .union([
       z
@@ -379,7 +379,7 @@ export const WriteFilemarks16ParamsSchema = z.strictObject({
         .max((1n << 64n) - 1n),
       zUint(53),
     ])
-    .optional(),
+    .exactOptional(),
   immed: zFlag,
   control: zControl,
 });
@@ -425,21 +425,21 @@ export interface TapeReadParams extends TapeTransferParams {
 const modeAgrees = (p: { fixed: boolean; blockLength?: number | undefined }) =>
   p.fixed === (p.blockLength !== undefined);
 const MODE_MESSAGE = { path: ['blockLength'], message: 'required in fixed mode, refused in variable mode' };
-export const TapeReadParamsSchema = z
+export const TapeReadParamsSchema: z.ZodType<TapeReadParams> = z
   .strictObject({
     fixed: z.boolean(),
     length: zUint(24),
-    blockLength: zUint(24).min(1).optional(),
+    blockLength: zUint(24).min(1).exactOptional(),
     control: zControl,
     sili: zFlag,
   })
   .refine(modeAgrees, MODE_MESSAGE)
   .refine((p) => !(p.fixed && p.sili === true), { path: ['sili'], message: 'SILI with FIXED is illegal' });
-export const TapeWriteParamsSchema = z
+export const TapeWriteParamsSchema: z.ZodType<TapeTransferParams> = z
   .strictObject({
     fixed: z.boolean(),
     length: zUint(24),
-    blockLength: zUint(24).min(1).optional(),
+    blockLength: zUint(24).min(1).exactOptional(),
     control: zControl,
   })
   .refine(modeAgrees, MODE_MESSAGE);
@@ -499,7 +499,7 @@ export interface ReadBlockLimitsParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const ReadBlockLimitsParamsSchema = z.strictObject({ mloi: zFlag, control: zControl });
+export const ReadBlockLimitsParamsSchema: z.ZodType<ReadBlockLimitsParams> = z.strictObject({ mloi: zFlag, control: zControl });
 
 /** READ BLOCK LIMITS (05h, SSC-5): MLOI byte 1 bit 0; 6 bytes answered, 20 with MLOI. */
 export function buildReadBlockLimits(p: ReadBlockLimitsParams = {}): CdbSpec {
@@ -521,10 +521,10 @@ export interface ReportDensitySupportParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const ReportDensitySupportParamsSchema = z.strictObject({
+export const ReportDensitySupportParamsSchema: z.ZodType<ReportDensitySupportParams> = z.strictObject({
   media: zFlag,
   mediumType: zFlag,
-  allocationLength: zUint(16).optional(),
+  allocationLength: zUint(16).exactOptional(),
   control: zControl,
 });
 

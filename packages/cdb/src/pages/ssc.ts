@@ -499,7 +499,7 @@ export interface TapeAlertFlag {
   readonly active: boolean;
 }
 
-export interface TapeAlertPage {
+export interface TapeAlertPage extends Truncation {
   /** Every flag the page carried, in parameter code order (a device sends all 64). */
   readonly flags: TapeAlertFlag[];
   /** The set ones. */
@@ -525,5 +525,11 @@ export function decodeTapeAlertPage(source: ByteSource): TapeAlertPage {
     });
   }
   flags.sort((a, b) => a.flag - b.flag);
-  return { flags, active: flags.filter((f) => f.active) };
+  return {
+    flags,
+    active: flags.filter((f) => f.active),
+    truncated: page.truncated,
+    requiredLength: page.requiredLength,
+    availableLength: page.availableLength,
+  };
 }
