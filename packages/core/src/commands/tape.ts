@@ -226,6 +226,7 @@ export interface TapeWriteOptions extends CommandOptions {
   readonly blockLength?: number;
 }
 
+/** What WRITE(6) and WRITE FILEMARKS resolve with: all written, perhaps past the early warning. */
 export interface TapeWriteResult {
   /** EOM (NO SENSE): past the early warning; the data was written, the medium is nearly full. */
   readonly earlyWarning: boolean;
@@ -435,10 +436,17 @@ export async function writeFilemarks(
 ): Promise<TapeWriteResult> {
   checkLength(count, 'count');
   const immed = options.immed === true ? { immed: true } : {};
-  const spec =
-    options.sixteen === true
-      ? buildWriteFilemarks16({ count, ...immed })
-      : buildWriteFilemarks6({ count, ...immed });
+  let spec = buildWriteFilemarks6({ count, ...immed });
+  if (options.sixteen === true) {
+    // WRITE FILEMARKS(16) names the place it writes: the current position, read first.
+    const at = await readPosition(runner, 'short', options);
+    spec = buildWriteFilemarks16({
+      count,
+      partition: at.partition,
+      logicalObjectIdentifier: at.firstLocation,
+      ...immed,
+    });
+  }
   try {
     await runner.run(spec, options);
     return { earlyWarning: false, residue: 0 };
