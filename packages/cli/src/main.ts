@@ -28,6 +28,7 @@ import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
 import { registerPageCommands } from './commands/pages.js';
 import { registerPrCommands } from './commands/pr.js';
+import { registerTapeCommands } from './commands/tape.js';
 import { registerZonedCommands } from './commands/zoned.js';
 import { registerCompletionCommand } from './completion.js';
 import type { CliIo, CommandContext, Output } from './context.js';
@@ -258,6 +259,7 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerPageCommands(cli);
   registerPrCommands(cli);
   registerZonedCommands(cli);
+  registerTapeCommands(cli);
   registerIoCommands(cli);
   registerLongOpCommands(cli);
   registerDecodeCommands(cli);

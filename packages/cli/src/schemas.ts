@@ -18,6 +18,7 @@ import { rawSchema, readSchema, syncSchema, unmapSchema, verifySchema, writeSche
 import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
+import { tapeSchema } from './commands/tape.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -50,6 +51,7 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   sense: senseSchema,
   cdb: cdbSchema,
   bench: benchSchema,
+  tape: tapeSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */
