@@ -202,7 +202,7 @@ function tapeWrite(t: TapeState, ctx: CommandContext): number {
 // ---------------------------------------------------------------------------------------------
 // Positioning, filemarks, erase, load
 
-function writeFilemarks(t: TapeState, ctx: CommandContext, count: number): number {
+function writeFilemarks(t: TapeState, count: number): number {
   checkLoaded(t);
   checkWritable(t);
   if (count === 0) return 0;
@@ -551,7 +551,7 @@ export function sscCommands(t: TapeState): CommandDef[] {
       ...registered(0x10, undefined, TAPE),
       ...medium,
       reserved: { 1: 0xfe },
-      run: (_l, c) => writeFilemarks(t, c, u24(c.cdb, 2)),
+      run: (_l, c) => writeFilemarks(t, u24(c.cdb, 2)),
     },
     {
       ...registered(0x11, undefined, TAPE),
@@ -614,7 +614,7 @@ export function sscCommands(t: TapeState): CommandDef[] {
         // WRITE FILEMARKS(16) names where it writes: it must be the current position.
         if ((c.cdb[3] ?? 0) !== 0) throw invalidCdbField(3);
         if (u64(c.cdb, 4) !== BigInt(t.position)) throw invalidCdbField(4);
-        return writeFilemarks(t, c, u24(c.cdb, 12));
+        return writeFilemarks(t, u24(c.cdb, 12));
       },
     },
     {

@@ -27,7 +27,10 @@ export interface RewindParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const RewindParamsSchema: z.ZodType<RewindParams> = z.strictObject({ immed: zFlag, control: zControl });
+export const RewindParamsSchema: z.ZodType<RewindParams> = z.strictObject({
+  immed: zFlag,
+  control: zControl,
+});
 
 /** REWIND (01h, SSC-5): to the beginning of the current partition. IMMED byte 1 bit 0. */
 export function buildRewind(p: RewindParams = {}): CdbSpec {
@@ -83,7 +86,11 @@ export interface Erase6Params {
   /** @default 0 */
   readonly control?: number;
 }
-export const Erase6ParamsSchema: z.ZodType<Erase6Params> = z.strictObject({ long: zFlag, immed: zFlag, control: zControl });
+export const Erase6ParamsSchema: z.ZodType<Erase6Params> = z.strictObject({
+  long: zFlag,
+  immed: zFlag,
+  control: zControl,
+});
 
 /** ERASE(6) (19h, SSC-5): IMMED byte 1 bit 1, LONG bit 0. */
 export function buildErase6(p: Erase6Params = {}): CdbSpec {
@@ -499,7 +506,10 @@ export interface ReadBlockLimitsParams {
   /** @default 0 */
   readonly control?: number;
 }
-export const ReadBlockLimitsParamsSchema: z.ZodType<ReadBlockLimitsParams> = z.strictObject({ mloi: zFlag, control: zControl });
+export const ReadBlockLimitsParamsSchema: z.ZodType<ReadBlockLimitsParams> = z.strictObject({
+  mloi: zFlag,
+  control: zControl,
+});
 
 /** READ BLOCK LIMITS (05h, SSC-5): MLOI byte 1 bit 0; 6 bytes answered, 20 with MLOI. */
 export function buildReadBlockLimits(p: ReadBlockLimitsParams = {}): CdbSpec {
