@@ -521,9 +521,10 @@ export interface TapeMode {
 
 /** MODE SENSE(6) with the block descriptor (DBD=0), as st and mt read a tape's mode. */
 export async function mode(runner: CommandRunner, options?: CommandOptions): Promise<TapeMode> {
-  // Page 00h (vendor) is not asked for: the header and the block descriptor come with any page;
-  // 0Fh (Data Compression) is one every SSC drive (and scsi_debug's tape) has.
-  const r = await runner.run(buildModeSense6({ pageCode: 0x0f, dbd: false, allocationLength: 255 }), options);
+  // Only the header and the block descriptor (12 bytes) are read: the pages that follow are not
+  // needed, and a malformed one (scsi_debug's 0Fh is 2 bytes shorter than its PAGE LENGTH) would
+  // make the whole answer undecodable.
+  const r = await runner.run(buildModeSense6({ pageCode: 0x3f, dbd: false, allocationLength: 12 }), options);
   const m = decodeModeSense6(r.data);
   const dsp = decodeTapeDeviceSpecificParameter(m.header.deviceSpecificParameter);
   const bd = m.blockDescriptors[0];
