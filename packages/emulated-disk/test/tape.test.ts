@@ -23,7 +23,7 @@ describe('EmulatedTape', () => {
     await tape.close();
   });
 
-  it('REPORT SUPPORTED OPERATION CODES lists the SSC commands, and none of SBC's', async () => {
+  it('REPORT SUPPORTED OPERATION CODES lists the SSC commands, and no SBC command', async () => {
     const tape = new EmulatedTape();
     const spec = buildReportSupportedOperationCodes({ mode: 'all', allocationLength: 8192 });
     const r = await tape.execute({ cdb: spec.cdb, direction: 'in', transferLength: spec.transferLength });
