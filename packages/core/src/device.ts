@@ -110,7 +110,10 @@ export class Device implements AsyncDisposable {
     this.pr = new PersistentReservations(this.#f);
     this.zones = new ZonedCommands(this.#f);
     this.ata = new AtaCommands(this.#f);
-    this.tape = new TapeCommands(this.#f);
+    this.tape = new TapeCommands(
+      this.#f,
+      () => init.info?.type ?? init.transport.capabilities.peripheralType,
+    );
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */

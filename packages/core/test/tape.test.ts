@@ -1,5 +1,5 @@
 // device.tape against the emulated tape drive (peripheral device type 01h, SSC-5).
-import { EmulatedTape, type EmulatedTapeOptions } from '@scsikit/emulated-disk';
+import { EmulatedDisk, EmulatedTape, type EmulatedTapeOptions } from '@scsikit/emulated-disk';
 import { describe, expect, it } from 'vitest';
 import { CheckConditionError, InvalidArgumentError, openDevice, PermissionError } from '../src/index.js';
 
@@ -238,5 +238,22 @@ describe('device.tape on the emulated tape', () => {
     await dev.tape.writeFilemarks(2, { sixteen: true });
     expect(tape.medium().map((o) => o.kind)).toEqual(['block', 'filemark', 'filemark']);
     await dev.close();
+  });
+
+  it('on a device of another type, device.tape refuses before sending (1Bh would be START STOP UNIT)', async () => {
+    const disk = new EmulatedDisk();
+    // The emulated disk leaves peripheralType unset: present it as a known disk.
+    const known = Object.assign(Object.create(disk) as EmulatedDisk, {
+      capabilities: { ...disk.capabilities, peripheralType: 0 },
+    });
+    const dev = await openDevice(known, { write: true });
+    disk.recorder.clear();
+    const e = await dev.tape.unload().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InvalidArgumentError);
+    expect((e as InvalidArgumentError).reason).toBe('not-a-tape');
+    await expect(dev.tape.space(1)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(disk.recorder.commands()).toEqual([]);
+    await dev.close();
+    await disk.close();
   });
 });

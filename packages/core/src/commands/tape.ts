@@ -56,6 +56,7 @@ import {
   SENSE_KEY,
   type SenseData,
   type SpaceCode,
+  TAPE_PERIPHERAL_TYPE,
   type TapeAlertPage,
 } from '@scsikit/cdb';
 import { CheckConditionError, InvalidArgumentError } from '../errors.js';
@@ -645,9 +646,34 @@ export async function status(runner: CommandRunner, options?: CommandOptions): P
 export class TapeCommands {
   readonly #runner: CommandRunner;
 
-  /** @internal Created by Device. */
-  constructor(runner: CommandRunner) {
-    this.#runner = runner;
+  /**
+   * @internal Created by Device. `peripheralType` is the device's (sysfs, or the transport's
+   * capabilities): on a device known to be another type every method rejects before sending, since
+   * the same opcodes are other commands there (1Bh LOAD UNLOAD is START STOP UNIT on a disk, 91h
+   * SPACE(16) SYNCHRONIZE CACHE(16)). An unknown type is let through.
+   */
+  constructor(runner: CommandRunner, peripheralType: () => number | undefined = () => undefined) {
+    this.#runner = {
+      get writable() {
+        return runner.writable;
+      },
+      get maxTransferBytes() {
+        return runner.maxTransferBytes;
+      },
+      run(spec, options) {
+        const type = peripheralType();
+        if (type !== undefined && type !== TAPE_PERIPHERAL_TYPE) {
+          return Promise.reject(
+            new InvalidArgumentError(
+              'device',
+              `${spec.name}: device.tape is for tape drives (peripheral device type 01h); this device is type ${type.toString(16).padStart(2, '0')}h`,
+              { reason: 'not-a-tape', command: spec.name },
+            ),
+          );
+        }
+        return runner.run(spec, options);
+      },
+    };
   }
 
   /** TEST UNIT READY, READ POSITION and the mode in one answer. */
