@@ -257,3 +257,21 @@ describe('device.tape on the emulated tape', () => {
     await disk.close();
   });
 });
+
+describe('CheckConditionError on a tape', () => {
+  it('names the stream bits and calls INFORMATION the residue', async () => {
+    const tape = new EmulatedTape({ blockLength: 512, minBlockLength: 512 });
+    const dev = await openDevice(tape, { write: true });
+    await dev.tape.writeFilemarks();
+    await dev.tape.rewind();
+    // Raw execute: no tape contract, the CHECK CONDITION itself.
+    const e = await dev
+      .execute(Uint8Array.from([0x08, 0x01, 0, 0, 2, 0]), { transferLength: 1024 })
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(CheckConditionError);
+    const c = e as CheckConditionError;
+    expect([c.filemark, c.eom, c.ili]).toEqual([true, false, false]);
+    expect(c.message).toContain('[FILEMARK], residue 2');
+    await dev.close();
+  });
+});
