@@ -3,8 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openDevice } from '@scsikit/core';
 import { readLabManifest } from '@scsikit/lab';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/main.js';
 import { commandDocumentSchema } from '../src/schemas.js';
 
@@ -12,6 +13,16 @@ const manifest = readLabManifest();
 const tape = manifest.devices.find((d) => d.type === 0x01);
 const dir = mkdtempSync(join(tmpdir(), 'scsikit-tape-lab-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// The CLI never retries (like sg3_utils): a power-on or not-ready-to-ready UNIT ATTENTION still
+// pending from boot or from another suite would fail its first command. Core's TEST UNIT READY
+// (which retries a unit attention) takes it first.
+beforeAll(async () => {
+  if (tape === undefined) return;
+  const dev = await openDevice(tape.bsg);
+  await dev.testUnitReady();
+  await dev.close();
+});
 
 type Doc = Record<string, unknown>;
 
