@@ -32,6 +32,7 @@ import { registerPageCommands } from './commands/pages.js';
 import { registerPrCommands } from './commands/pr.js';
 import { registerSecurityCommands } from './commands/security.js';
 import { registerSesCommands } from './commands/ses.js';
+import { registerTapeCommands } from './commands/tape.js';
 import { registerZonedCommands } from './commands/zoned.js';
 import { registerCompletionCommand } from './completion.js';
 import type { CliIo, CommandContext, Output } from './context.js';
@@ -262,6 +263,7 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerPageCommands(cli);
   registerPrCommands(cli);
   registerZonedCommands(cli);
+  registerTapeCommands(cli);
   registerIoCommands(cli);
   registerLongOpCommands(cli);
   registerFirmwareCommands(cli);

@@ -22,6 +22,7 @@ import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
 import { securitySchema } from './commands/security.js';
 import { sesSchema } from './commands/ses.js';
+import { tapeSchema } from './commands/tape.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -58,6 +59,7 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   security: securitySchema,
   changer: changerSchema,
   ses: sesSchema,
+  tape: tapeSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */

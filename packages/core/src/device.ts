@@ -46,6 +46,7 @@ import {
   sanitize,
 } from './commands/long-ops.js';
 import { PersistentReservations } from './commands/pr.js';
+import { TapeCommands } from './commands/tape.js';
 import { ZonedCommands } from './commands/zoned.js';
 import type { DeviceStats } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
@@ -103,6 +104,8 @@ export class Device implements AsyncDisposable {
   readonly changer: ChangerCommands;
   /** SES-4 enclosure services: diagnostic pages, joined element status, slot IDENT/FAULT. */
   readonly enclosure: EnclosureCommands;
+  /** SSC tape commands (REWIND, READ/WRITE(6), SPACE, LOCATE, READ POSITION…) for a tape drive. */
+  readonly tape: TapeCommands;
 
   readonly #f: Funnel;
   readonly #ownsTransport: boolean;
@@ -127,6 +130,10 @@ export class Device implements AsyncDisposable {
     this.ata = new AtaCommands(this.#f);
     this.changer = new ChangerCommands(this.#f);
     this.enclosure = new EnclosureCommands(this.#f);
+    this.tape = new TapeCommands(
+      this.#f,
+      () => init.info?.type ?? init.transport.capabilities.peripheralType,
+    );
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */

@@ -29,6 +29,21 @@ export {
   type SanitizeOptions,
 } from './commands/long-ops.js';
 export { PersistentReservations } from './commands/pr.js';
+export {
+  type LoadUnloadOptions,
+  type LocateOptions,
+  type SpaceOptions,
+  type SpaceResult,
+  TapeCommands,
+  type TapeMode,
+  type TapeReadOptions,
+  type TapeReadResult,
+  type TapeSenseFlags,
+  type TapeStatus,
+  type TapeWriteOptions,
+  type TapeWriteResult,
+  tapeCondition,
+} from './commands/tape.js';
 export { type ReportZonesOptions, ZonedCommands, type ZoneSelector } from './commands/zoned.js';
 export { Device } from './device.js';
 export {

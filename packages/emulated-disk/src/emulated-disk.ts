@@ -76,9 +76,11 @@ interface Job {
 }
 
 /**
- * @internal Another device type on the emulated disk's machinery (EmulatedChanger, EmulatedEnclosure):
- * its peripheral device type and its own commands. The unit then answers the SPC commands of its
- * scope and these, no block commands.
+ * @internal Another device type on the emulated disk's machinery (EmulatedTape, EmulatedChanger,
+ * EmulatedEnclosure): its peripheral device type, which the transport reports in
+ * `capabilities.peripheralType` and INQUIRY answers, and its own commands. The unit then answers the
+ * SPC commands of its scope and these (a command of its own replaces SPC's handler of that opcode),
+ * no block commands.
  */
 export interface DevicePersonality {
   readonly peripheralType: number;
@@ -113,7 +115,8 @@ class SharedUnit implements LogicalUnit {
     if (personality !== undefined) {
       const pdt = personality.peripheralType;
       this.state.peripheralTypeOverride = pdt;
-      // SPC commands only (START STOP UNIT is SBC's), then the device type's own.
+      // SPC commands of the type's scope (START STOP UNIT is SBC's), then the type's own, which
+      // replace SPC's handler of the same opcode (a tape's MODE SENSE block descriptor).
       const inScope = (d: CommandDef) => findCommand(d.opcode, d.serviceAction, pdt) !== undefined;
       this.table.add([...spcCommands, ...prCommands].filter(inScope));
       this.table.add(personality.commands);
@@ -525,7 +528,10 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   /** Options with defaults applied. */
   readonly options: ResolvedOptions;
 
-  /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium. */
+  /**
+   * Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium;
+   * `personality` is @internal (EmulatedTape, EmulatedChanger, EmulatedEnclosure).
+   */
   constructor(options?: EmulatedDiskOptions, personality?: DevicePersonality) {
     super(new SharedUnit(options, personality));
     this.faults = this.unit.faults;

@@ -30,6 +30,7 @@ export {
   type EmulatedEnclosureOptions,
   EmulatedEnclosureOptionsSchema,
 } from './emulated-enclosure.js';
+export { EmulatedTape, type EmulatedTapeOptions, EmulatedTapeOptionsSchema } from './emulated-tape.js';
 export {
   type CustomFaultEffect,
   type FaultEffect,
