@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,21 +28,35 @@ function letNobodyReachCheckout(): void {
   }
 }
 
-function asNobody(step: string): Record<string, unknown> {
-  // --no-expose-wasm: tsx's WebAssembly lexer crashes node under the lab's TCG (scripts/soak.sh).
-  const r = spawnSync(process.execPath, ['--no-expose-wasm', '--import', 'tsx', child, disk.bsg, step], {
-    uid: 65534,
-    gid: 65534,
-    encoding: 'utf8',
-    env: { ...process.env, HOME: '/tmp', TSX_DISABLE_CACHE: '1' },
-    timeout: 120_000,
+/**
+ * Runs one step as nobody. Asynchronously: the child takes 20-30 s under TCG, and a worker blocked
+ * in spawnSync past 60 s lets vitest's RPC time out ("Timeout calling onTaskUpdate") although every
+ * test passed.
+ */
+function asNobody(step: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    // --no-expose-wasm: tsx's WebAssembly lexer crashes node under the lab's TCG (scripts/soak.sh).
+    execFile(
+      process.execPath,
+      ['--no-expose-wasm', '--import', 'tsx', child, disk.bsg, step],
+      {
+        uid: 65534,
+        gid: 65534,
+        encoding: 'utf8',
+        env: { ...process.env, HOME: '/tmp', TSX_DISABLE_CACHE: '1' },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          resolve(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          const how = error === null ? 'exit 0' : `${error.code ?? ''} ${error.signal ?? ''}`;
+          reject(new Error(`the child printed no result (${how}): ${stderr}`));
+        }
+      },
+    );
   });
-  const line = r.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    throw new Error(`the child printed no result (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
-  }
 }
 
 describe(`an unprivileged user on ${disk.bsg}`, () => {
@@ -52,18 +66,21 @@ describe(`an unprivileged user on ${disk.bsg}`, () => {
     for (const [d, m] of widened.reverse()) chmodSync(d, m);
   });
 
-  it('a node it may not open: PermissionError (EACCES from open(2), reason "kernel")', () => {
+  it('a node it may not open: PermissionError (EACCES from open(2), reason "kernel")', async () => {
     chmodSync(disk.bsg, 0o600);
-    expect(asNobody('open')).toMatchObject({ error: 'PermissionError', reason: 'kernel' });
+    expect(await asNobody('open')).toMatchObject({ error: 'PermissionError', reason: 'kernel' });
   });
 
-  it('a write on a read-only open: PermissionError from the client guard, nothing sent', () => {
+  it('a write on a read-only open: PermissionError from the client guard, nothing sent', async () => {
     chmodSync(disk.bsg, 0o644);
-    expect(asNobody('write-on-read-only')).toMatchObject({ error: 'PermissionError', reason: 'read-only' });
+    expect(await asNobody('write-on-read-only')).toMatchObject({
+      error: 'PermissionError',
+      reason: 'read-only',
+    });
   });
 
-  it('a vendor opcode on a writable open: the kernel filter says EPERM, mapped to PermissionError', () => {
+  it('a vendor opcode on a writable open: the kernel filter says EPERM, mapped to PermissionError', async () => {
     chmodSync(disk.bsg, 0o666);
-    expect(asNobody('vendor-opcode')).toMatchObject({ error: 'PermissionError', reason: 'kernel' });
+    expect(await asNobody('vendor-opcode')).toMatchObject({ error: 'PermissionError', reason: 'kernel' });
   });
 });
