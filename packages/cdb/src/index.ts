@@ -40,3 +40,5 @@ export * from './registry.js';
 export * from './sense.js';
 export * from './spec/t10-tables.generated.js';
 export * from './types.js';
+// Disk health (issue #21): ATA registers from sense data, SMART RETURN STATUS, the health verdict's inputs.
+export * from './pages/ata-status.js';
