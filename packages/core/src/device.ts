@@ -33,6 +33,7 @@ import type {
 import type { ScsiResult, Transport, TransportKind } from '@scsikit/transport';
 import type { Capacity } from './caches.js';
 import { AtaCommands, identify as ataIdentify, smartData as ataSmartData } from './commands/ata.js';
+import { type HealthOptions, type HealthReport, health } from './health.js';
 import {
   type FormatUnitOptions,
   formatUnit,
@@ -357,6 +358,15 @@ export class Device implements AsyncDisposable {
   /** ATA SMART READ DATA through SAT ATA PASS-THROUGH(16). */
   ataSmartData(options?: CommandOptions) {
     return ataSmartData(this.#f, options);
+  }
+
+  /**
+   * One health verdict like `smartctl -H`: SMART RETURN STATUS and the attribute table for a SATA
+   * disk behind a SATL, the Informational Exceptions log (or mode page 1Ch and REQUEST SENSE), the
+   * self-test and background scan logs for a SCSI disk. Read-class: works on a read-only open.
+   */
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return health(this.#f, options);
   }
 
   // -------------------------------------------------------------------------------------------

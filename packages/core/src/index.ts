@@ -79,3 +79,19 @@ export type {
   WriteSameOptions,
 } from './sbc.js';
 export type { CachingPageState, ModeSenseOptions } from './spc.js';
+// Disk health (issue #21).
+export type { SmartReturnStatus } from './commands/ata.js';
+export type {
+  BackgroundScanReason,
+  HealthOptions,
+  HealthReason,
+  HealthReport,
+  HealthSource,
+  HealthSourceOutcome,
+  HealthVerdict,
+  InformationalExceptionReason,
+  SelfTestReason,
+  SmartAttributeReason,
+  SmartChecksumReason,
+  SmartThresholdExceededReason,
+} from './health.js';
