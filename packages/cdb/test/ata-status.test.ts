@@ -64,6 +64,15 @@ describe('ataRegistersFromSense', () => {
     expect(ataRegistersFromSense(decodeSense(hex('7f 00 00')))).toBe(undefined);
   });
 
+  it('fixed format with another ASC: registers only for an ATA PASS-THROUGH answer with VALID set', () => {
+    // An aborted command (ABRT): ABORTED COMMAND 00h/00h, status 51h, error 04h.
+    const abortedSense = decodeSense(hex('f0 00 0b 04 51 40 00 0a 00 00 4f c2 00 00 00 00 00 00'));
+    expect(ataRegistersFromSense(abortedSense)).toBe(undefined);
+    expect(ataRegistersFromSense(abortedSense, { passThrough: true })).toMatchObject({ status: 0x51, error: 0x04 });
+    const notValid = decodeSense(hex('70 00 0b 04 51 40 00 0a 00 00 4f c2 00 00 00 00 00 00'));
+    expect(ataRegistersFromSense(notValid, { passThrough: true })).toBe(undefined);
+  });
+
   it('is undefined for a fixed-format answer cut before its ASC/ASCQ', () => {
     expect(ataRegistersFromSense(decodeSense(hex('70 00 01 00 50 40 00 0a 00 00 4f')))).toBe(undefined);
   });

@@ -11,6 +11,7 @@ import {
   encodeReadWriteErrorRecoveryPage,
 } from '@scsikit/cdb';
 import { z } from 'zod';
+import { DiskHealth } from './health-handlers.js';
 import type { SenseSpec } from './sense.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -94,6 +95,12 @@ export interface EmulatedDiskOptions {
   readonly powerOnUnitAttention?: boolean;
   /** Recorder ring size: the oldest entries are dropped beyond it; 0 turns recording off. @default 10000 */
   readonly recorderLimit?: number;
+  /**
+   * A SATA disk behind a SAT layer (as libata presents one): ATA PASS-THROUGH(12/16) answers IDENTIFY
+   * DEVICE and SMART (READ DATA, READ THRESHOLDS, RETURN STATUS; state in `disk.health`), and the
+   * INQUIRY vendor defaults to "ATA". @default false
+   */
+  readonly ata?: boolean;
 }
 
 /** Options failed validation; `issues` lists every problem, `message` says all of them. */
@@ -139,6 +146,7 @@ export const EmulatedDiskOptionsSchema = z.strictObject({
   revision: printable(4).optional(),
   serial: printable(32).min(1, { error: 'a non-empty string' }).optional(),
   mediaSerialNumber: printable(32).optional(),
+  ata: z.boolean({ error: 'a boolean' }).optional(),
   wwn: z
     .string({ error: '32 hex digits starting with 6 (NAA-6)' })
     .regex(/^6[0-9a-fA-F]{31}$/u, { error: '32 hex digits starting with 6 (NAA-6)' })
@@ -218,6 +226,7 @@ export interface ResolvedOptions {
   readonly fixedBuffers: { readonly count: number; readonly bufferBytes: number } | undefined;
   readonly powerOnUnitAttention: boolean;
   readonly recorderLimit: number;
+  readonly ata: boolean;
 }
 
 function describeValue(v: unknown): string {
@@ -368,7 +377,7 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
     blocks,
     blockLength,
     physicalBlockExponent: o.physicalBlockExponent ?? 0,
-    vendor: o.vendor ?? 'SCSIKIT',
+    vendor: o.vendor ?? (o.ata === true ? 'ATA' : 'SCSIKIT'),
     product: o.product ?? (zoned === undefined ? 'EMULATED DISK' : 'EMULATED ZBC'),
     revision: o.revision ?? '0001',
     serial,
@@ -406,6 +415,7 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
           },
     powerOnUnitAttention: o.powerOnUnitAttention ?? false,
     recorderLimit: o.recorderLimit ?? 10_000,
+    ata: o.ata ?? false,
   };
 }
 
@@ -731,6 +741,8 @@ export class DiskState {
   readonly selfTests: SelfTestEntry[] = [];
   /** Degrees Celsius reported by the temperature log page. */
   temperature = 35;
+  /** What the health sources report (IE log, background scan, SMART): `EmulatedDisk.health`. */
+  readonly health: DiskHealth = new DiskHealth(this);
   readonly createdAt = Date.now();
   /** Connections that exist, for unit attentions addressed to "every other initiator". */
   readonly connections = new Set<number>();

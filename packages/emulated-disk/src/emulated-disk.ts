@@ -29,6 +29,7 @@ import {
 import { CommandTable, type DeviceAnswer, type LogicalUnit, runCommand } from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
+import { ataCommands, type DiskHealth } from './health-handlers.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
@@ -94,6 +95,7 @@ class SharedUnit implements LogicalUnit {
     this.table.add(prCommands);
     if (this.zones !== undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
+    if (this.options.ata) this.table.add(ataCommands);
     this.recorder = new CommandRecorder(this.options.recorderLimit, this.state.pdt);
     const l = this.options.latency;
     if ('fixedMs' in l) {
@@ -490,6 +492,8 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   readonly recorder: CommandRecorder;
   /** Options with defaults applied. */
   readonly options: ResolvedOptions;
+  /** What the disk reports about its health (IE log page, background scan, SMART with `ata`): settable. */
+  readonly health: DiskHealth;
 
   /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium. */
   constructor(options?: EmulatedDiskOptions) {
@@ -497,6 +501,7 @@ export class EmulatedDisk extends EmulatedDiskConnection {
     this.faults = this.unit.faults;
     this.recorder = this.unit.recorder;
     this.options = this.unit.options;
+    this.health = this.unit.state.health;
   }
 
   /** A new initiator on the same logical unit (ids 1, 2…). Throws once the disk is closed. */

@@ -14,6 +14,7 @@ import {
   u16,
   u32,
 } from './commands.js';
+import { HEALTH_LOG_PAGES, healthLogParameters } from './health-handlers.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
 import {
   buildSense,
@@ -317,7 +318,7 @@ function modeSelect(lu: LogicalUnit, ctx: CommandContext, ten: boolean): number 
 // ---------------------------------------------------------------------------------------------
 // LOG SENSE
 
-const LOG_PAGES = [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10] as const;
+const LOG_PAGES = [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10, ...HEALTH_LOG_PAGES] as const;
 
 function logParameter(code: number, control: number, value: Uint8Array): Uint8Array {
   const p = new Uint8Array(4 + value.length);
@@ -361,7 +362,7 @@ function logParameters(lu: LogicalUnit, page: number, cumulative: boolean): Uint
         return logParameter(i + 1, 0x03, v);
       });
     default:
-      return [];
+      return healthLogParameters(s.health, page, cumulative);
   }
 }
 

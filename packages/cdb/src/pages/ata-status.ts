@@ -34,13 +34,18 @@ export interface AtaRegisters {
 }
 
 /**
- * The ATA registers in decoded sense data, or undefined when it carries none (no ATA Status Return
+ * The ATA registers in decoded sense data, or undefined when it carries none: no ATA Status Return
  * descriptor; fixed format without ASC/ASCQ 00h/1Dh, whose INFORMATION field then means something
- * else). Fixed format (SAT-5 "ATA PASS-THROUGH fixed format sense data"): bytes 3-6 ERROR, STATUS,
+ * else — unless `passThrough` says the sense answered an ATA PASS-THROUGH command, whose fixed
+ * format sense carries the registers with any ASC (an aborted command: ABORTED COMMAND 00h/00h)
+ * when VALID is set. Fixed format (SAT-5 "ATA PASS-THROUGH fixed format sense data"): bytes 3-6 ERROR, STATUS,
  * DEVICE, COUNT(7:0); byte 8 bit 7 EXTEND, bit 6 COUNT UPPER NONZERO, bit 5 LBA UPPER NONZERO;
  * bytes 9-11 LBA(7:0), LBA(15:8), LBA(23:16).
  */
-export function ataRegistersFromSense(sense: SenseData): AtaRegisters | undefined {
+export function ataRegistersFromSense(
+  sense: SenseData,
+  options: { readonly passThrough?: boolean } = {},
+): AtaRegisters | undefined {
   if (sense.format === 'descriptor') {
     const d = sense.descriptors.find((x) => x.kind === 'ataStatusReturn');
     if (d === undefined || d.kind !== 'ataStatusReturn') return undefined;
@@ -58,9 +63,9 @@ export function ataRegistersFromSense(sense: SenseData): AtaRegisters | undefine
     };
   }
   if (sense.format !== 'fixed') return undefined;
-  if (sense.asc !== ATA_PASS_THROUGH_INFORMATION.asc || sense.ascq !== ATA_PASS_THROUGH_INFORMATION.ascq) {
-    return undefined;
-  }
+  const information =
+    sense.asc === ATA_PASS_THROUGH_INFORMATION.asc && sense.ascq === ATA_PASS_THROUGH_INFORMATION.ascq;
+  if (!information && !(options.passThrough === true && sense.valid)) return undefined;
   // ASC/ASCQ are bytes 12-13: an answer that has them has the registers before them.
   const b = sense.raw;
   const at = (i: number) => b[i] ?? 0;

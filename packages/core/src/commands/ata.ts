@@ -44,6 +44,8 @@ export async function smartAttributes(runner: CommandRunner, options?: CommandOp
   return decodeAtaSmartData((await runner.run(buildAtaSmartReadData(), options)).data, thresholds);
 }
 
+const PASS_THROUGH = { passThrough: true } as const;
+
 /** SMART RETURN STATUS's verdict and the registers it came in. */
 export interface SmartReturnStatus {
   /** 'ok' (LBA mid/high 4Fh/C2h) or 'thresholdExceeded' (F4h/2Ch: the drive predicts its failure). */
@@ -65,13 +67,13 @@ export async function smartReturnStatus(
   let registers: AtaRegisters | undefined;
   try {
     const r = await runner.run(buildAtaSmartReturnStatus(), options);
-    registers = r.sense.length === 0 ? undefined : ataRegistersFromSense(decodeSense(r.sense));
+    registers = r.sense.length === 0 ? undefined : ataRegistersFromSense(decodeSense(r.sense), PASS_THROUGH);
     if (registers === undefined) {
       throw new DecodeError('ataRegisters', 'GOOD without the ATA registers: the SATL ignored CK_COND');
     }
   } catch (e) {
     if (!(e instanceof CheckConditionError)) throw e;
-    registers = ataRegistersFromSense(e.sense);
+    registers = ataRegistersFromSense(e.sense, PASS_THROUGH);
     if (registers === undefined) throw e;
   }
   return { status: smartStatusFromRegisters(registers), registers };
