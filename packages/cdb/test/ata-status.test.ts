@@ -57,9 +57,9 @@ describe('ataRegistersFromSense', () => {
 
   it('is undefined for sense without ATA registers', () => {
     // Fixed format with another ASC: INFORMATION is an LBA there, not registers.
-    expect(ataRegistersFromSense(decodeSense(hex('70 00 05 00 00 00 00 0a 00 00 00 00 24 00 00 00 00 00')))).toBe(
-      undefined,
-    );
+    expect(
+      ataRegistersFromSense(decodeSense(hex('70 00 05 00 00 00 00 0a 00 00 00 00 24 00 00 00 00 00'))),
+    ).toBe(undefined);
     expect(ataRegistersFromSense(decodeSense(hex('72 05 24 00 00 00 00 00')))).toBe(undefined);
     expect(ataRegistersFromSense(decodeSense(hex('7f 00 00')))).toBe(undefined);
   });
@@ -68,7 +68,10 @@ describe('ataRegistersFromSense', () => {
     // An aborted command (ABRT): ABORTED COMMAND 00h/00h, status 51h, error 04h.
     const abortedSense = decodeSense(hex('f0 00 0b 04 51 40 00 0a 00 00 4f c2 00 00 00 00 00 00'));
     expect(ataRegistersFromSense(abortedSense)).toBe(undefined);
-    expect(ataRegistersFromSense(abortedSense, { passThrough: true })).toMatchObject({ status: 0x51, error: 0x04 });
+    expect(ataRegistersFromSense(abortedSense, { passThrough: true })).toMatchObject({
+      status: 0x51,
+      error: 0x04,
+    });
     const notValid = decodeSense(hex('70 00 0b 04 51 40 00 0a 00 00 4f c2 00 00 00 00 00 00'));
     expect(ataRegistersFromSense(notValid, { passThrough: true })).toBe(undefined);
   });
@@ -92,6 +95,8 @@ describe('smartStatusFromRegisters (SMART RETURN STATUS)', () => {
     expect(() => smartStatusFromRegisters({ ...base, lbaMid: 0, lbaHigh: 0 })).toThrowError(/lbaMidHigh/);
     expect(() => smartStatusFromRegisters({ ...base, lbaMid: 0xf4 })).toThrowError(DecodeError);
     // ERR set (ABRT): SMART disabled — the registers mean nothing.
-    expect(() => smartStatusFromRegisters({ ...base, status: 0x51, error: 0x04 })).toThrowError(/SMART disabled/);
+    expect(() => smartStatusFromRegisters({ ...base, status: 0x51, error: 0x04 })).toThrowError(
+      /SMART disabled/,
+    );
   });
 });

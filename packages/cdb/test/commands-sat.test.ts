@@ -39,7 +39,9 @@ describe('ready-made ATA commands', () => {
     const s = buildAtaSmartReadThresholds();
     expect(bytes(s)).toBe(h('85 08 0e 00 d1 00 01 00 01 00 4f 00 c2 00 b0 00'));
     expect(s).toEqual({ cdb: s.cdb, direction: 'in', transferLength: 512, name: 'ATA PASS-THROUGH(16)' });
-    expect(bytes(buildAtaSmartReadThresholds({ cdbSize: 12 }))).toBe(h('a1 08 0e d1 01 01 4f c2 00 b0 00 00'));
+    expect(bytes(buildAtaSmartReadThresholds({ cdbSize: 12 }))).toBe(
+      h('a1 08 0e d1 01 01 4f c2 00 b0 00 00'),
+    );
   });
 
   it('SMART RETURN STATUS: non-data (PROTOCOL 3 → 06h), CK_COND (20h), feature DAh, no transfer', () => {

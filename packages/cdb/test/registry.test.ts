@@ -114,7 +114,12 @@ describe('command registry', () => {
     expect(classifyCdb(smart(0x01da, 0xc24f00, true)).access).toBe('write');
     expect(classifyCdb(smart(0xda)).access).toBe('read');
     // SECURITY ERASE UNIT (F4h) and FLUSH CACHE (E7h) with FEATURES DAh are still writes.
-    const other = cdb.buildAtaPassThrough16({ protocol: 'nonData', command: 0xe7, features: 0xda, lba: 0xc24f00 });
+    const other = cdb.buildAtaPassThrough16({
+      protocol: 'nonData',
+      command: 0xe7,
+      features: 0xda,
+      lba: 0xc24f00,
+    });
     expect(classifyCdb(other.cdb).access).toBe('write');
   });
 

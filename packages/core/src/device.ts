@@ -33,7 +33,6 @@ import type {
 import type { ScsiResult, Transport, TransportKind } from '@scsikit/transport';
 import type { Capacity } from './caches.js';
 import { AtaCommands, identify as ataIdentify, smartData as ataSmartData } from './commands/ata.js';
-import { type HealthOptions, type HealthReport, health } from './health.js';
 import {
   type FormatUnitOptions,
   formatUnit,
@@ -46,6 +45,7 @@ import { ZonedCommands } from './commands/zoned.js';
 import type { DeviceStats } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
 import { type CommandOptions, type ExecuteOptions, Funnel } from './funnel.js';
+import { type HealthOptions, type HealthReport, health } from './health.js';
 import type { RetryPolicy } from './retry.js';
 import type {
   ReadCapacityOptions,

@@ -15,14 +15,15 @@ import {
   decodeInformationalExceptionsControlPage,
   decodeSense,
   type InformationalExceptionsLogFields,
-  type SelfTestResultsLogFields,
   SENSE_KEY,
+  type SelfTestResultsLogFields,
 } from '@scsikit/cdb';
 import { smartAttributes, smartReturnStatus } from './commands/ata.js';
 import { CheckConditionError, ScsiStatusError } from './errors.js';
 import type { CommandOptions, Funnel } from './funnel.js';
 import { inquiry, logSense, modeSense } from './spc.js';
 
+/** smartctl -H's answer: PASSED, FAILED, or UNKNOWN when no source could say. */
 export type HealthVerdict = 'PASSED' | 'FAILED' | 'UNKNOWN';
 
 /** Where a fact came from. */
@@ -108,6 +109,7 @@ export interface BackgroundScanReason extends ReasonBase {
   readonly mediumErrors?: number;
 }
 
+/** One typed finding behind the verdict (narrow on `kind`). */
 export type HealthReason =
   | SmartThresholdExceededReason
   | SmartAttributeReason
@@ -116,6 +118,7 @@ export type HealthReason =
   | SelfTestReason
   | BackgroundScanReason;
 
+/** What `device.health()` resolves with. */
 export interface HealthReport {
   /**
    * FAILED: a failure reason. PASSED: no failure and the primary source answered (SMART RETURN
@@ -174,7 +177,8 @@ async function ataHealth(f: Funnel, options: CommandOptions): Promise<HealthRepo
       kind: 'smartThresholdExceeded',
       severity: 'failure',
       source: 'smartReturnStatus',
-      message: 'SMART RETURN STATUS: threshold exceeded (LBA mid/high F4h/2Ch), the drive predicts its failure',
+      message:
+        'SMART RETURN STATUS: threshold exceeded (LBA mid/high F4h/2Ch), the drive predicts its failure',
     });
   }
   const data = await ask(sources, 'smartAttributes', () => smartAttributes(f, options));
@@ -241,7 +245,9 @@ function ieReason(
 function selfTestReasons(log: SelfTestResultsLogFields): HealthReason[] {
   const out: HealthReason[] = [];
   // Entries are newest first; unused ones are all zero (code 0, result 0).
-  const used = log.results.filter((r) => r.selfTestCode !== 0 || r.selfTestResults !== 0 || r.accumulatedPowerOnHours !== 0);
+  const used = log.results.filter(
+    (r) => r.selfTestCode !== 0 || r.selfTestResults !== 0 || r.accumulatedPowerOnHours !== 0,
+  );
   for (const [i, r] of used.entries()) {
     if (r.selfTestResults < 3 || r.selfTestResults > 7) continue;
     // A failed segment (4-7) in the newest test is a failure; older failures and 3 (could not
@@ -316,7 +322,8 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
     });
     if (ie !== undefined) {
       answered = true;
-      if ((ie.asc ?? 0) !== 0) reasons.push(ieReason('informationalExceptionsLog', ie.asc ?? 0, ie.ascq ?? 0));
+      if ((ie.asc ?? 0) !== 0)
+        reasons.push(ieReason('informationalExceptionsLog', ie.asc ?? 0, ie.ascq ?? 0));
       const t = ie.mostRecentTemperatureReading;
       if (typeof t === 'number') temperatureCelsius = t;
     }
@@ -327,7 +334,8 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
     const mode = await ask(sources, 'informationalExceptionsMode', async () => {
       const m = await modeSense(f, 0x1c, { ...options, pageControl: 'current' });
       const page = m.pages.find((p) => p.pageCode === 0x1c && !p.spf);
-      if (page === undefined) throw new DecodeError('informationalExceptionsMode', 'no page 1Ch in the answer');
+      if (page === undefined)
+        throw new DecodeError('informationalExceptionsMode', 'no page 1Ch in the answer');
       return decodeInformationalExceptionsControlPage(page.raw);
     });
     if (mode !== undefined && mode.dexcpt) {
@@ -343,7 +351,8 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
       });
       if (sense !== undefined && sense.format !== 'vendor') {
         answered = true;
-        if (sense.asc === 0x5d || sense.asc === 0x0b) reasons.push(ieReason('requestSense', sense.asc, sense.ascq));
+        if (sense.asc === 0x5d || sense.asc === 0x0b)
+          reasons.push(ieReason('requestSense', sense.asc, sense.ascq));
       }
     }
   }
@@ -354,7 +363,11 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
     sources.push({ source: 'selfTestLog', status: 'unsupported' });
   }
   if (supported.includes(0x15)) {
-    const log = await ask(sources, 'backgroundScanLog', async () => (await logSense(f, 0x15, options)).fields);
+    const log = await ask(
+      sources,
+      'backgroundScanLog',
+      async () => (await logSense(f, 0x15, options)).fields,
+    );
     if (log?.page === 'backgroundScanResults') reasons.push(...backgroundScanReasons(log));
   } else {
     sources.push({ source: 'backgroundScanLog', status: 'unsupported' });

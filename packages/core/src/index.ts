@@ -7,6 +7,8 @@
 
 export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
+// Disk health (issue #21).
+export type { SmartReturnStatus } from './commands/ata.js';
 export { AtaCommands } from './commands/ata.js';
 export {
   type FormatUnitOptions,
@@ -55,6 +57,20 @@ export {
 } from './errors.js';
 export { Fence, type FenceOptions, type FenceStatus } from './fence.js';
 export type { CommandOptions, ExecuteOptions } from './funnel.js';
+export type {
+  BackgroundScanReason,
+  HealthOptions,
+  HealthReason,
+  HealthReport,
+  HealthSource,
+  HealthSourceOutcome,
+  HealthVerdict,
+  InformationalExceptionReason,
+  SelfTestReason,
+  SmartAttributeReason,
+  SmartChecksumReason,
+  SmartThresholdExceededReason,
+} from './health.js';
 export { openDevice } from './open.js';
 export {
   type OpenOptions,
@@ -79,19 +95,3 @@ export type {
   WriteSameOptions,
 } from './sbc.js';
 export type { CachingPageState, ModeSenseOptions } from './spc.js';
-// Disk health (issue #21).
-export type { SmartReturnStatus } from './commands/ata.js';
-export type {
-  BackgroundScanReason,
-  HealthOptions,
-  HealthReason,
-  HealthReport,
-  HealthSource,
-  HealthSourceOutcome,
-  HealthVerdict,
-  InformationalExceptionReason,
-  SelfTestReason,
-  SmartAttributeReason,
-  SmartChecksumReason,
-  SmartThresholdExceededReason,
-} from './health.js';

@@ -167,14 +167,27 @@ function aborted(c: AtaCommand): CheckCondition {
     key: SENSE_KEY.ABORTED_COMMAND,
     asc: 0x00,
     ascq: 0x00,
-    ataRegisters: { error: 0x04, status: 0x51, device: c.device, count: c.count, lbaLow: c.lbaLow, lbaMid: c.lbaMid, lbaHigh: c.lbaHigh },
+    ataRegisters: {
+      error: 0x04,
+      status: 0x51,
+      device: c.device,
+      count: c.count,
+      lbaLow: c.lbaLow,
+      lbaMid: c.lbaMid,
+      lbaHigh: c.lbaHigh,
+    },
   });
 }
 
 /** Completion: GOOD, or with CK_COND the registers in RECOVERED ERROR 00h/1Dh sense. */
 function complete(c: AtaCommand, registers: AtaRegisterValues, dataLength: number): number {
   if (!c.ckCond) return dataLength;
-  throw new CheckCondition({ key: SENSE_KEY.RECOVERED_ERROR, asc: 0x00, ascq: 0x1d, ataRegisters: registers });
+  throw new CheckCondition({
+    key: SENSE_KEY.RECOVERED_ERROR,
+    asc: 0x00,
+    ascq: 0x1d,
+    ataRegisters: registers,
+  });
 }
 
 function sector(fill: (b: Uint8Array) => void): Uint8Array {

@@ -27,10 +27,14 @@ export {
   type FaultRule,
   type FaultRuleInput,
 } from './faults.js';
+// Disk health (issue #21).
+export {
+  DiskHealth,
+  type EmulatedBackgroundScanError,
+  type EmulatedSmartAttribute,
+} from './health-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
+export type { AtaRegisterValues } from './sense.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { ZoneCondition } from './zbc-handlers.js';
-// Disk health (issue #21).
-export { DiskHealth, type EmulatedBackgroundScanError, type EmulatedSmartAttribute } from './health-handlers.js';
-export type { AtaRegisterValues } from './sense.js';

@@ -115,7 +115,24 @@ export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
   const r = spec.ataRegisters;
   if (r !== undefined) {
     // ATA Status Return descriptor: LBA bytes interleaved with the (zero) 48-bit upper halves.
-    parts.push(Uint8Array.of(0x09, 0x0c, 0, r.error, 0, r.count, 0, r.lbaLow, 0, r.lbaMid, 0, r.lbaHigh, r.device, r.status));
+    parts.push(
+      Uint8Array.of(
+        0x09,
+        0x0c,
+        0,
+        r.error,
+        0,
+        r.count,
+        0,
+        r.lbaLow,
+        0,
+        r.lbaMid,
+        0,
+        r.lbaHigh,
+        r.device,
+        r.status,
+      ),
+    );
   }
   if (info !== undefined) {
     const d = new Uint8Array(12);

@@ -14,8 +14,8 @@ import {
   u16,
   u32,
 } from './commands.js';
-import { HEALTH_LOG_PAGES, healthLogParameters } from './health-handlers.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
+import { HEALTH_LOG_PAGES, healthLogParameters } from './health-handlers.js';
 import {
   buildSense,
   invalidCdbField,

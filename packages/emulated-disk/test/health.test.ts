@@ -20,7 +20,12 @@ describe('health log pages', () => {
   it('Informational Exceptions (2Fh): none by default, the exception set in disk.health, the temperature', async () => {
     const disk = new EmulatedDisk();
     const ie = async () => decodeLogPage((await good(disk, buildLogSense({ pageCode: 0x2f }))).data).fields;
-    expect(await ie()).toEqual({ page: 'informationalExceptions', asc: 0, ascq: 0, mostRecentTemperatureReading: 35 });
+    expect(await ie()).toEqual({
+      page: 'informationalExceptions',
+      asc: 0,
+      ascq: 0,
+      mostRecentTemperatureReading: 35,
+    });
     disk.health.informationalException = { asc: 0x5d, ascq: 0x10 };
     expect(await ie()).toMatchObject({ asc: 0x5d, ascq: 0x10 });
   });
@@ -53,7 +58,11 @@ describe('ATA PASS-THROUGH (ata: true)', () => {
     const disk = new EmulatedDisk({ ata: true, serial: 'SN-ATA-1' });
     expect(disk.options.vendor).toBe('ATA');
     const id = decodeAtaIdentify((await good(disk, buildAtaIdentifyDevice())).data);
-    expect(id).toMatchObject({ serialNumber: 'SN-ATA-1', smart: { supported: true, enabled: true }, checksumValid: true });
+    expect(id).toMatchObject({
+      serialNumber: 'SN-ATA-1',
+      smart: { supported: true, enabled: true },
+      checksumValid: true,
+    });
     expect(id.userAddressableSectors).toBe(BigInt(disk.options.blocks));
   });
 
@@ -80,7 +89,13 @@ describe('ATA PASS-THROUGH (ata: true)', () => {
     const d = decodeAtaSmartData((await good(disk, buildAtaSmartReadData())).data, t);
     expect(d.checksumValid).toBe(true);
     expect(d.attributes).toHaveLength(1);
-    expect(d.attributes[0]).toMatchObject({ id: 5, prefailure: true, raw: 812n, threshold: 36, whenFailed: 'FAILING_NOW' });
+    expect(d.attributes[0]).toMatchObject({
+      id: 5,
+      prefailure: true,
+      raw: 812n,
+      threshold: 36,
+      whenFailed: 'FAILING_NOW',
+    });
   });
 
   it('aborts what the drive would: another SMART feature, no signature, an unknown command', async () => {
@@ -93,7 +108,12 @@ describe('ATA PASS-THROUGH (ata: true)', () => {
     await abort({ protocol: 'nonData', command: 0xb0, features: 0xda });
     await abort({ protocol: 'nonData', command: 0xe7 });
     // The wrong protocol for the command is the CDB's fault: INVALID FIELD IN CDB.
-    const wrong = buildAtaPassThrough16({ protocol: 'nonData', command: 0xb0, features: 0xd0, lba: 0xc24f00 });
+    const wrong = buildAtaPassThrough16({
+      protocol: 'nonData',
+      command: 0xb0,
+      features: 0xd0,
+      lba: 0xc24f00,
+    });
     const s = decodeSense((await send(disk, wrong)).sense);
     expect(s.format !== 'vendor' && [s.senseKey, s.asc]).toEqual([5, 0x24]);
   });

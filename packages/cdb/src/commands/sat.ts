@@ -494,7 +494,12 @@ export function buildAtaSmartReadThresholds(o: AtaHelperOptions = {}): CdbSpec {
 export function buildAtaSmartReturnStatus(o: AtaHelperOptions = {}): CdbSpec {
   checkParams(o, 'o');
   return helper(
-    { protocol: 'nonData', command: ATA_COMMAND.smart, features: ATA_SMART.returnStatus, lba: ATA_SMART.lbaSignature },
+    {
+      protocol: 'nonData',
+      command: ATA_COMMAND.smart,
+      features: ATA_SMART.returnStatus,
+      lba: ATA_SMART.lbaSignature,
+    },
     { ...o, ckCond: o.ckCond ?? true },
   );
 }

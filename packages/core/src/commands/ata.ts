@@ -39,7 +39,10 @@ export async function smartThresholds(
 }
 
 /** SMART READ DATA annotated with SMART READ THRESHOLDS (threshold, failingNow, whenFailed per attribute). */
-export async function smartAttributes(runner: CommandRunner, options?: CommandOptions): Promise<AtaSmartData> {
+export async function smartAttributes(
+  runner: CommandRunner,
+  options?: CommandOptions,
+): Promise<AtaSmartData> {
   const thresholds = await smartThresholds(runner, options);
   return decodeAtaSmartData((await runner.run(buildAtaSmartReadData(), options)).data, thresholds);
 }
