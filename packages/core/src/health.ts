@@ -338,7 +338,7 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
         throw new DecodeError('informationalExceptionsMode', 'no page 1Ch in the answer');
       return decodeInformationalExceptionsControlPage(page.raw);
     });
-    if (mode !== undefined && mode.dexcpt) {
+    if (mode?.dexcpt === true) {
       sources.push({
         source: 'requestSense',
         status: 'unsupported',
