@@ -23,6 +23,7 @@ import {
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDecodeCommands, senseJson, senseText } from './commands/decode.js';
+import { registerHealthCommands } from './commands/health.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
@@ -262,6 +263,7 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerLongOpCommands(cli);
   registerDecodeCommands(cli);
   registerBenchCommand(cli);
+  registerHealthCommands(cli);
   registerSchemaCommand(cli);
   registerCompletionCommand(cli);
   return { program, runner };

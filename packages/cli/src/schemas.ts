@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
+import { healthSchema } from './commands/health.js';
 import {
   inquirySchema,
   listSchema,
@@ -50,6 +51,7 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   sense: senseSchema,
   cdb: cdbSchema,
   bench: benchSchema,
+  health: healthSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */
