@@ -3,7 +3,7 @@
  * the PASSED and FAILED paths of each source, the read-only guard letting SMART RETURN STATUS
  * through, and the typed errors.
  */
-import { DecodeError } from '@scsikit/cdb';
+import { applyModePageChanges, DecodeError } from '@scsikit/cdb';
 import { EmulatedDisk } from '@scsikit/emulated-disk';
 import { describe, expect, it } from 'vitest';
 import { CheckConditionError, openDevice } from '../src/index.js';
@@ -149,6 +149,34 @@ describe('device.health()', () => {
     h = await dev.health();
     expect(h.verdict).toBe('FAILED');
     expect(h.reasons[0]).toMatchObject({ kind: 'backgroundScanHalted', backgroundScanStatus: 3 });
+  });
+
+  it('SCSI without the IE log page: mode page 1Ch, then REQUEST SENSE once exceptions are enabled (smartctl)', async () => {
+    const { disk, dev } = await open();
+    // A device without LOG SENSE: every log source unsupported.
+    disk.faults.add({ opcode: 0x4d, effect: { status: 2, sense: { key: 5, asc: 0x20, ascq: 0 } } });
+    let h = await dev.health();
+    expect(h.verdict).toBe('UNKNOWN');
+    expect(h.sources.map((s) => [s.source, s.status])).toEqual([
+      ['informationalExceptionsLog', 'unsupported'],
+      ['informationalExceptionsMode', 'ok'],
+      ['requestSense', 'unsupported'],
+      ['selfTestLog', 'unsupported'],
+      ['backgroundScanLog', 'unsupported'],
+    ]);
+    // Enable informational exceptions, reported on request (DEXCPT 0, MRIE 6).
+    const w = await openDevice(disk, { write: true, retry: false });
+    const cur = (await w.modeSense(0x1c)).pages[0];
+    const ch = (await w.modeSense(0x1c, { pageControl: 'changeable' })).pages[0];
+    if (cur === undefined || ch === undefined) throw new Error('no page 1Ch');
+    await w.modeSelect([applyModePageChanges(cur, ch, { dexcpt: false, mrie: 6 })]);
+    h = await dev.health();
+    expect(h.verdict).toBe('PASSED');
+    expect(h.sources[2]).toEqual({ source: 'requestSense', status: 'ok' });
+    disk.health.informationalException = { asc: 0x5d, ascq: 0x10 };
+    h = await dev.health();
+    expect(h.verdict).toBe('FAILED');
+    expect(h.reasons[0]).toMatchObject({ kind: 'informationalException', source: 'requestSense', asc: 0x5d });
   });
 
   it("protocol 'ata' on a disk without SAT: UNKNOWN, the sources say why", async () => {

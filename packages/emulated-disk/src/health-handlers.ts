@@ -7,7 +7,7 @@
  */
 import { putU16, putU32, putU64, SENSE_KEY } from '@scsikit/cdb';
 import { type CommandContext, type CommandDef, type LogicalUnit, registered, respond } from './commands.js';
-import { type AtaRegisterValues, CheckCondition, invalidCdbField } from './sense.js';
+import { type AtaRegisterValues, CheckCondition, invalidCdbField, type SenseSpec } from './sense.js';
 
 /** One SMART attribute as the emulated drive keeps it. */
 export interface EmulatedSmartAttribute {
@@ -122,6 +122,23 @@ export function healthLogParameters(health: DiskHealth, page: number, cumulative
     out.push(parameter(i + 1, 0x03, v));
   }
   return out;
+}
+
+/**
+ * REQUEST SENSE's answer for a pending informational exception: with the IE control mode page's
+ * DEXCPT clear and MRIE 6h ("only report on request", SPC-6), NO SENSE with the exception's
+ * ASC/ASCQ — what smartctl reads when a device has no IE log page.
+ */
+export function pendingInformationalException(state: {
+  readonly health: DiskHealth;
+  readonly modeCurrent: ReadonlyMap<number, Uint8Array>;
+}): SenseSpec | undefined {
+  const ie = state.health.informationalException;
+  const page = state.modeCurrent.get(0x1c);
+  if (ie === undefined || page === undefined) return undefined;
+  const dexcpt = ((page[2] ?? 0) & 0x08) !== 0;
+  const mrie = (page[3] ?? 0) & 0x0f;
+  return !dexcpt && mrie === 6 ? { key: SENSE_KEY.NO_SENSE, asc: ie.asc, ascq: ie.ascq } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

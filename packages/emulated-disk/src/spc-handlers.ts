@@ -15,7 +15,7 @@ import {
   u32,
 } from './commands.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
-import { HEALTH_LOG_PAGES, healthLogParameters } from './health-handlers.js';
+import { HEALTH_LOG_PAGES, healthLogParameters, pendingInformationalException } from './health-handlers.js';
 import {
   buildSense,
   invalidCdbField,
@@ -176,7 +176,9 @@ function requestSense(lu: LogicalUnit, ctx: CommandContext): number {
   const alloc = ctx.cdb[4] ?? 0;
   const pending =
     lu.state.takeUnitAttention(ctx.connection) ??
-    (lu.state.stopped ? { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 } : NO_SENSE);
+    (lu.state.stopped
+      ? { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 }
+      : (pendingInformationalException(lu.state) ?? NO_SENSE));
   return respond(ctx, buildSense(pending, desc), alloc);
 }
 
