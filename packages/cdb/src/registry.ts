@@ -57,8 +57,52 @@ export interface CommandEntry {
   /** For commands whose class depends on CDB fields; wins over `access` and `idempotent`. */
   readonly classify?: (cdb: Uint8Array) => CommandClass;
   readonly reservation: ReservationClass;
-  /** The standard that defines it (where to read the CDB layout). */
-  readonly standard: 'SPC-6' | 'SBC-5' | 'ZBC-2' | 'SAT-5';
+  /**
+   * The standard that defines it (where to read the CDB layout). It also scopes the entry by device
+   * type (`commandScope`): SPC commands apply to every type, SSC's to tapes, SMC's to media changers,
+   * SES's to enclosures, SBC's, ZBC's and SAT's to every other type.
+   */
+  readonly standard: 'SPC-6' | 'SBC-5' | 'ZBC-2' | 'SAT-5' | 'SSC-5' | 'SMC-3' | 'SES-4';
+}
+
+/**
+ * Which command set a device type speaks beyond SPC. One opcode means different commands on different
+ * types (1Bh is START STOP UNIT on a disk and LOAD UNLOAD on a tape, 07h REASSIGN BLOCKS and
+ * INITIALIZE ELEMENT STATUS, 91h SYNCHRONIZE CACHE(16) and SPACE(16)), so each scope has its own index.
+ */
+export type CommandScope = 'block' | 'tape' | 'changer' | 'enclosure';
+
+/**
+ * The scope of a peripheral device type: 01h tape, 08h media changer, 0Dh enclosure services; every
+ * other type (and an unknown one) is 'block', the SBC/ZBC/SAT command set, as scsikit always treated it.
+ */
+export function commandScope(peripheralType: number | undefined): CommandScope {
+  switch (peripheralType) {
+    case 0x01:
+      return 'tape';
+    case 0x08:
+      return 'changer';
+    case 0x0d:
+      return 'enclosure';
+    default:
+      return 'block';
+  }
+}
+
+/** The scope an entry belongs to, or 'all' for SPC's commands. */
+function entryScope(standard: CommandEntry['standard']): CommandScope | 'all' {
+  switch (standard) {
+    case 'SPC-6':
+      return 'all';
+    case 'SSC-5':
+      return 'tape';
+    case 'SMC-3':
+      return 'changer';
+    case 'SES-4':
+      return 'enclosure';
+    default:
+      return 'block';
+  }
 }
 
 const READ: CommandClass = Object.freeze({ access: 'read', idempotent: true });
@@ -312,69 +356,96 @@ export const COMMANDS: readonly CommandEntry[] = [
 /** Per opcode: the entry without service action, or the entries by service action ('any' as -1). */
 type Slot = CommandEntry | Map<number, CommandEntry>;
 const ANY = -1;
+const SCOPES: readonly CommandScope[] = ['block', 'tape', 'changer', 'enclosure'];
 
-/** Index and the class object of each entry, built once so the per-command lookup allocates nothing. */
-const INDEX: Map<number, Slot> = new Map();
+/** One index per scope and the class object of each entry, built once so the per-command lookup allocates nothing. */
+const INDEX: Record<CommandScope, Map<number, Slot>> = {
+  block: new Map(),
+  tape: new Map(),
+  changer: new Map(),
+  enclosure: new Map(),
+};
 const CLASS_OF: Map<CommandEntry, CommandClass> = new Map();
-for (const e of COMMANDS) {
-  CLASS_OF.set(e, e.access === 'read' ? READ : e.idempotent ? WRITE : WRITE_ONCE);
+
+function addToIndex(index: Map<number, Slot>, e: CommandEntry, scope: CommandScope): void {
+  const twice = (what: string) => new Error(`registry: ${what} listed twice (${scope} commands)`);
   if (e.serviceAction === undefined) {
-    if (INDEX.has(e.opcode)) throw new Error(`registry: opcode ${e.opcode.toString(16)}h listed twice`);
-    INDEX.set(e.opcode, e);
-    continue;
+    if (index.has(e.opcode)) throw twice(`opcode ${e.opcode.toString(16)}h`);
+    index.set(e.opcode, e);
+    return;
   }
-  const slot = INDEX.get(e.opcode) ?? new Map<number, CommandEntry>();
-  if (!(slot instanceof Map)) throw new Error(`registry: opcode ${e.opcode.toString(16)}h listed twice`);
+  const slot = index.get(e.opcode) ?? new Map<number, CommandEntry>();
+  if (!(slot instanceof Map)) throw twice(`opcode ${e.opcode.toString(16)}h`);
   const key = e.serviceAction === 'any' ? ANY : e.serviceAction;
-  if (slot.has(key)) throw new Error(`registry: ${e.name} listed twice`);
+  if (slot.has(key)) throw twice(e.name);
   slot.set(key, e);
-  INDEX.set(e.opcode, slot);
+  index.set(e.opcode, slot);
 }
 
-/**
- * The entry for an opcode and service action: the service action's own entry, else the opcode's
- * 'any' entry. `serviceAction` is ignored for opcodes listed without one.
- */
-export function findCommand(opcode: number, serviceAction?: number): CommandEntry | undefined {
-  const slot = INDEX.get(opcode);
+for (const e of COMMANDS) {
+  CLASS_OF.set(e, e.access === 'read' ? READ : e.idempotent ? WRITE : WRITE_ONCE);
+  const scope = entryScope(e.standard);
+  for (const s of scope === 'all' ? SCOPES : [scope]) addToIndex(INDEX[s], e, s);
+}
+
+function lookup(opcode: number, serviceAction: number | undefined, peripheralType: number | undefined) {
+  const slot = INDEX[commandScope(peripheralType)].get(opcode);
   if (slot === undefined || !(slot instanceof Map)) return slot;
   return (serviceAction === undefined ? undefined : slot.get(serviceAction)) ?? slot.get(ANY);
 }
 
 /**
- * The entry for a CDB (opcode, and service action where the opcode has one), or undefined for a
- * command scsikit does not know: vendor specific, obsolete, another device type's. Disk semantics:
- * the registry covers SPC, SBC, ZBC and SAT.
+ * The entry for an opcode and service action on a device type (absent: a block device): the service
+ * action's own entry, else the opcode's 'any' entry. `serviceAction` is ignored for opcodes listed
+ * without one.
  */
-export function commandForCdb(cdb: Uint8Array): CommandEntry | undefined {
-  const opcode = cdb[0];
-  if (opcode === undefined) return undefined;
-  const slot = INDEX.get(opcode);
-  if (slot === undefined || !(slot instanceof Map)) return slot;
-  const sa = cdbServiceAction(cdb);
-  return (sa === undefined ? undefined : slot.get(sa)) ?? slot.get(ANY);
+export function findCommand(
+  opcode: number,
+  serviceAction?: number,
+  peripheralType?: number,
+): CommandEntry | undefined {
+  return lookup(opcode, serviceAction, peripheralType);
 }
 
 /**
- * Access class and idempotence of a CDB. A command the registry does not know is a non-idempotent
- * write: the safe answer for a read-only guard and for a retry policy.
+ * The entry for a CDB (opcode, and service action where the opcode has one) on a device type
+ * (absent: a block device), or undefined for a command scsikit does not know there: vendor specific,
+ * obsolete, another device type's.
  */
-export function classifyCdb(cdb: Uint8Array): CommandClass {
-  const e = commandForCdb(cdb);
+export function commandForCdb(cdb: Uint8Array, peripheralType?: number): CommandEntry | undefined {
+  const opcode = cdb[0];
+  if (opcode === undefined) return undefined;
+  return lookup(opcode, cdbServiceAction(cdb, peripheralType), peripheralType);
+}
+
+/**
+ * Access class and idempotence of a CDB sent to a device type (absent: a block device). A command the
+ * registry does not know there is a non-idempotent write: the safe answer for a read-only guard and
+ * for a retry policy.
+ */
+export function classifyCdb(cdb: Uint8Array, peripheralType?: number): CommandClass {
+  const e = commandForCdb(cdb, peripheralType);
   if (e === undefined) return WRITE_ONCE;
   return e.classify === undefined ? (CLASS_OF.get(e) as CommandClass) : e.classify(cdb);
 }
 
 /**
- * The name of a CDB's command: the registry's for a disk's (or zoned disk's) command with an entry
- * of its own, else the T10 tables' (opcodeName): other device types, the qualified names under
- * 'any' entries such as "PERSISTENT RESERVE IN (READ KEYS)", commands scsikit does not build.
+ * Device types whose names the registry gives. The 'block' scope is SBC's: other types in it (MMC,
+ * optical…) share its classes but not all its names (42h is READ SUB-CHANNEL on a CD, UNMAP on a disk).
+ */
+function namedByRegistry(pdt: number | undefined): boolean {
+  return pdt === undefined || pdt === 0x00 || pdt === 0x14 || commandScope(pdt) !== 'block';
+}
+
+/**
+ * The name of a CDB's command: the registry's for a command with an entry of its own on that device
+ * type (disks, zoned disks, tapes, changers, enclosures), else the T10 tables' (opcodeName): types and commands the registry does not cover, the
+ * qualified names under 'any' entries such as "PERSISTENT RESERVE IN (READ KEYS)".
  */
 export function commandName(cdb: Uint8Array, peripheralType?: number): string {
-  const pdt = peripheralType;
-  const entry = pdt === undefined || pdt === 0x00 || pdt === 0x14 ? commandForCdb(cdb) : undefined;
+  const entry = namedByRegistry(peripheralType) ? commandForCdb(cdb, peripheralType) : undefined;
   if (entry !== undefined && entry.serviceAction !== 'any') return entry.name;
-  return opcodeName(cdb[0] ?? 0, cdbServiceAction(cdb, pdt), pdt);
+  return opcodeName(cdb[0] ?? 0, cdbServiceAction(cdb, peripheralType), peripheralType);
 }
 
 /**

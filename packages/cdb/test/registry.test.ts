@@ -13,6 +13,11 @@ const samples = Object.entries(CDB_SAMPLES).flatMap(([builder, calls]) =>
 
 const hex = (n: number) => `${n.toString(16).padStart(2, '0')}h`;
 
+/** A device type of the entry's scope, for the T10 tables' per-type names. */
+function pdtOf(e: (typeof COMMANDS)[number]): number {
+  return { 'SSC-5': 0x01, 'SMC-3': 0x08, 'SES-4': 0x0d }[e.standard as string] ?? 0x00;
+}
+
 describe('command registry', () => {
   it('every build… export is either a CDB builder with samples or a parameter-data builder', () => {
     const known = new Set([...Object.keys(CDB_SAMPLES), ...DATA_BUILDERS]);
@@ -43,24 +48,46 @@ describe('command registry', () => {
     },
   );
 
-  it('entries are unique per opcode and service action, sorted, and agree with names.ts on service actions', () => {
-    const keys = COMMANDS.map((e) => `${e.opcode}/${e.serviceAction ?? ''}`);
+  it('entries are unique per scope, opcode and service action, sorted, and agree with names.ts on service actions', () => {
+    const keys = COMMANDS.map((e) => `${e.standard}/${e.opcode}/${e.serviceAction ?? ''}`);
     expect(new Set(keys).size).toBe(keys.length);
-    const order = COMMANDS.map((e) => e.opcode);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+    for (const standard of new Set(COMMANDS.map((e) => e.standard))) {
+      const order = COMMANDS.filter((e) => e.standard === standard).map((e) => e.opcode);
+      expect(order, standard).toEqual([...order].sort((a, b) => a - b));
+    }
     for (const e of COMMANDS) {
       // An opcode either has service actions everywhere (names.ts knows where) or nowhere.
-      expect(e.serviceAction !== undefined, e.name).toBe(cdb.hasServiceAction(e.opcode));
+      expect(e.serviceAction !== undefined, e.name).toBe(cdb.hasServiceAction(e.opcode, pdtOf(e)));
     }
   });
 
   it('names agree with the T10 tables, apart from the qualified and LID-suffixed ones', () => {
     for (const e of COMMANDS) {
       if (typeof e.serviceAction !== 'number' && e.serviceAction !== undefined) continue;
-      const t10 = opcodeName(e.opcode, e.serviceAction);
+      const t10 = opcodeName(e.opcode, e.serviceAction, pdtOf(e));
       if (e.name.endsWith('(LID4)')) expect(t10, e.name).toBe(e.name.replace('(LID4)', ''));
       else expect(t10, e.name).toBe(e.name);
     }
+  });
+
+  it('scopes: SPC commands on every device type, the others only on their own', () => {
+    const inquiry = cdb.buildInquiry().cdb;
+    for (const pdt of [undefined, 0x00, 0x01, 0x05, 0x08, 0x0d, 0x14]) {
+      expect(commandForCdb(inquiry, pdt)?.name).toBe('INQUIRY');
+    }
+    expect(cdb.commandScope(0x01)).toBe('tape');
+    expect(cdb.commandScope(0x08)).toBe('changer');
+    expect(cdb.commandScope(0x0d)).toBe('enclosure');
+    expect(cdb.commandScope(0x05)).toBe('block');
+    const read10 = cdb.buildRead10({ lba: 0, blocks: 1 }).cdb;
+    expect(commandForCdb(read10)?.name).toBe('READ(10)');
+    expect(commandForCdb(read10, 0x05)?.name).toBe('READ(10)');
+    // A disk's command is unknown to an enclosure: a non-idempotent write for the read-only guard.
+    expect(commandForCdb(read10, 0x0d)).toBeUndefined();
+    expect(classifyCdb(read10, 0x0d)).toEqual({ access: 'write', idempotent: false });
+    expect(findCommand(0x28, undefined, 0x0d)).toBeUndefined();
+    // Names of types outside the registry's still come from the T10 tables: 42h on a CD.
+    expect(cdb.commandName(new Uint8Array([0x42, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 0x05)).toBe('READ SUB-CHANNEL');
   });
 
   it("findCommand: a service action's own entry, else the opcode's 'any' entry, else nothing", () => {

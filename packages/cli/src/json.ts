@@ -59,6 +59,16 @@ export function successSchema<S extends z.ZodRawShape>(command: string, body: S)
   });
 }
 
+/** Sense key, additional sense and INFORMATION: the decoded sense and the error documents both carry them. */
+export const senseSummary = {
+  senseKey: byte.optional(),
+  senseKeyName: z.string().optional(),
+  asc: byte.optional(),
+  ascq: byte.optional(),
+  description: z.string().optional(),
+  information: u64.optional(),
+};
+
 /** The document of a failed run (any command). */
 export const errorBodySchema = z.object({
   /** Error class: CheckConditionError, ScsiStatusError, UsageError … */
@@ -72,12 +82,7 @@ export const errorBodySchema = z.object({
   scsiCommand: z.string().optional(),
   status: byte.optional(),
   statusName: z.string().optional(),
-  senseKey: byte.optional(),
-  senseKeyName: z.string().optional(),
-  asc: byte.optional(),
-  ascq: byte.optional(),
-  description: z.string().optional(),
-  information: u64.optional(),
+  ...senseSummary,
   progressPercent: z.number().optional(),
   sense: hexBytes.optional(),
   hostStatus: byte.optional(),

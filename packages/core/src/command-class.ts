@@ -13,7 +13,10 @@ import { type CommandClass, classifyCdb } from '@scsikit/cdb';
 
 export type { CommandAccess, CommandClass } from '@scsikit/cdb';
 
-/** Classifies a CDB by opcode and service action (see the module comment). */
-export function classifyCommand(cdb: Uint8Array): CommandClass {
-  return classifyCdb(cdb);
+/**
+ * Classifies a CDB by opcode and service action (see the module comment) for a device type: one
+ * opcode is another command on a tape, a changer or an enclosure (absent: a block device).
+ */
+export function classifyCommand(cdb: Uint8Array, peripheralType?: number): CommandClass {
+  return classifyCdb(cdb, peripheralType);
 }

@@ -105,11 +105,14 @@ export class Funnel implements CommandRunner {
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #label: string;
+  /** Which command set the registry classifies by (tape, changer, enclosure or block). */
+  readonly #peripheralType: number | undefined;
 
   constructor(init: FunnelInit) {
     this.transport = init.transport;
     this.writable = init.writable;
     this.info = init.info;
+    this.#peripheralType = init.info?.type ?? init.transport.capabilities.peripheralType;
     this.#timeoutMs = init.timeoutMs;
     this.#retry = init.retry;
     this.#label = init.label;
@@ -136,9 +139,9 @@ export class Funnel implements CommandRunner {
       const cdb = command;
       let name: string;
       try {
-        name = decodeCdb(cdb).name;
+        name = decodeCdb(cdb, this.#peripheralType).name;
       } catch {
-        name = opcodeName(cdb[0] ?? 0, undefined, this.info?.type);
+        name = opcodeName(cdb[0] ?? 0, undefined, this.#peripheralType);
       }
       return this.run({ cdb, direction, transferLength, name }, options);
     }
@@ -165,7 +168,7 @@ export class Funnel implements CommandRunner {
   /** `run`, resolving with `value` instead of the result (read's view, write's undefined). */
   runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | typeof RESULT): Promise<T> {
     this.stats.commands++;
-    const klass = classifyCommand(spec.cdb);
+    const klass = classifyCommand(spec.cdb, this.#peripheralType);
     let cmd: ScsiCommand;
     try {
       if (this.closed) {

@@ -15,8 +15,10 @@ import {
   buildWriteBuffer,
   buildZbcOut,
 } from '@scsikit/cdb';
+import { EmulatedDisk } from '@scsikit/emulated-disk';
 import { describe, expect, it } from 'vitest';
-import { classifyCommand } from '../src/index.js';
+import { classifyCommand, openDevice, PermissionError } from '../src/index.js';
+import { scripted } from './helpers.js';
 
 describe('classifyCommand', () => {
   it.each([
@@ -49,5 +51,26 @@ describe('classifyCommand', () => {
     ],
   ] as const)('%s', (_name, cdb, access, idempotent) => {
     expect(classifyCommand(cdb)).toEqual({ access, idempotent });
+  });
+});
+
+describe('the read-only guard classifies by the device type', () => {
+  it("takes an emulated device's type from its transport: READ(10) is no command of an enclosure's", async () => {
+    const disk = new EmulatedDisk({ capacity: { blocks: 64 } });
+    const base = scripted(disk, {});
+    const enclosure = { ...base, capabilities: { ...base.capabilities, peripheralType: 0x0d } };
+    const dev = await openDevice(enclosure);
+    const read10 = new Uint8Array([0x28, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    await expect(dev.execute(read10, { transferLength: 512 })).rejects.toBeInstanceOf(PermissionError);
+    expect(base.sent).toEqual([]);
+    // SPC commands are every type's: INQUIRY goes out.
+    await dev.execute(buildInquiry().cdb.slice(), { transferLength: 96 });
+    expect(base.sent.map((c) => c[0])).toEqual([0x12]);
+    // The same transport as a disk sends READ(10) read-only.
+    const asDisk = await openDevice(base);
+    await asDisk.execute(read10, { transferLength: 512 });
+    expect(base.sent.map((c) => c[0])).toEqual([0x12, 0x28]);
+    expect(classifyCommand(read10, 0x0d)).toEqual({ access: 'write', idempotent: false });
+    expect(classifyCommand(read10, 0x05)).toEqual({ access: 'read', idempotent: true });
   });
 });

@@ -82,12 +82,13 @@ export interface CommandDef {
 export type RegisteredFacts = Pick<CommandDef, 'opcode' | 'serviceAction' | 'cdbLength' | 'access'>;
 
 /**
- * Opcode, service action, CDB length and reservation class of a command from the registry. Throws
+ * Opcode, service action, CDB length and reservation class of a command from the registry, for a
+ * device type (absent: a block device; a tape's or a changer's opcodes are other commands). Throws
  * when the registry has no entry: a handler for an unregistered command is a bug in the model,
  * found when the command table is built rather than when the command runs.
  */
-export function registered(opcode: number, serviceAction?: number): RegisteredFacts {
-  const entry = findCommand(opcode, serviceAction);
+export function registered(opcode: number, serviceAction?: number, peripheralType?: number): RegisteredFacts {
+  const entry = findCommand(opcode, serviceAction, peripheralType);
   const matches =
     entry !== undefined &&
     (serviceAction === undefined

@@ -106,6 +106,12 @@ export interface TransportCapabilities {
   readonly maxTransferBytes: number;
   /** Commands the transport keeps in the kernel at once (≥ 1); the rest wait in userspace. */
   readonly queueDepth: number;
+  /**
+   * Peripheral device type, where the transport knows it without asking (an emulated device). The
+   * read-only guard needs it before any INQUIRY: an opcode is another command on a tape or a changer.
+   * Kernel transports leave it out; discovery (sysfs) gives it.
+   */
+  readonly peripheralType?: number;
 }
 
 /** One registered buffer, owned by the caller until `release()`. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { show } from '../args.js';
-import { checkUint } from '../bytes.js';
+import { checkBigUint, checkUint, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec, DataDirection } from '../types.js';
 
@@ -121,4 +121,36 @@ export const zLba64 = z.union([zBigUint(64), zUint(53)]);
 export function zCode<K extends string>(table: Readonly<Record<K, number>>, bits: number) {
   const names = Object.keys(table) as [K, ...K[]];
   return z.union([z.enum(names), zUint(bits)]);
+}
+
+/** What `lbaIn16` writes: the service action's 16-byte CDB with a 64-bit LBA and a 32-bit allocation length. */
+export interface LbaIn16 {
+  readonly opcode: number;
+  readonly serviceAction: number;
+  readonly name: string;
+  /** The LBA field's name in errors (`lba`, `startingLba`, `zoneStartLba`…). */
+  readonly lbaField: string;
+  readonly lba: bigint | number;
+  readonly allocationLength: number | undefined;
+  readonly defaultAllocation: number;
+  /** Byte 14, checked by the caller (PMI, REPORT TYPE, ONE_SEG, REPORTING OPTIONS…). */
+  readonly byte14: number;
+  readonly control: number | undefined;
+}
+
+/**
+ * The data-in commands of SERVICE ACTION IN(16) and ZBC IN share one layout: service action in
+ * byte 1, LBA in bytes 2-9, ALLOCATION LENGTH in bytes 10-13, a command-specific byte 14.
+ */
+export function lbaIn16(c: LbaIn16): CdbSpec {
+  const lba = checkBigUint(c.lba, 64, c.lbaField);
+  const alloc = optUint(c.allocationLength, 32, 'allocationLength', c.defaultAllocation);
+  const cdb = new Uint8Array(16);
+  cdb[0] = c.opcode;
+  cdb[1] = c.serviceAction;
+  putU64(cdb, 2, lba);
+  putU32(cdb, 10, alloc);
+  cdb[14] = c.byte14;
+  cdb[15] = optUint(c.control, 8, 'control');
+  return spec(cdb, 'in', alloc, c.name);
 }

@@ -8,7 +8,7 @@ import { checkParams, lookup, show } from '../args.js';
 import { checkBigUint, checkUint, putU16, putU32, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
-import { checkBytes, flag, optUint, spec, zLba64, zUint } from './cdb-spec.js';
+import { checkBytes, flag, type LbaIn16, lbaIn16, optUint, spec, zLba64, zUint } from './cdb-spec.js';
 
 export const SBC_ADMIN_OPCODES = {
   formatUnit: 0x04,
@@ -84,19 +84,26 @@ export const ReadCapacity16ParamsSchema = z.strictObject({
   control: zUint(8).optional(),
 });
 
+/** A SERVICE ACTION IN(16) command in the shared layout of `lbaIn16`. */
+function serviceActionIn16(
+  serviceAction: number,
+  name: string,
+  c: Omit<LbaIn16, 'opcode' | 'serviceAction' | 'name'>,
+): CdbSpec {
+  return lbaIn16({ ...c, opcode: SBC_ADMIN_OPCODES.serviceActionIn16, serviceAction, name });
+}
+
 /** READ CAPACITY(16), SERVICE ACTION IN(16) 9Eh/10h (SBC-4 READ CAPACITY (16) table). */
 export function buildReadCapacity16(p: ReadCapacity16Params = {}): CdbSpec {
   checkParams(p, 'p');
-  const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
-  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 32);
-  const cdb = new Uint8Array(16);
-  cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
-  cdb[1] = SERVICE_ACTION_IN_16_SA.readCapacity16;
-  putU64(cdb, 2, lba);
-  putU32(cdb, 10, alloc);
-  cdb[14] = flag(p.pmi, 0, 'pmi');
-  cdb[15] = optUint(p.control, 8, 'control');
-  return spec(cdb, 'in', alloc, 'READ CAPACITY(16)');
+  return serviceActionIn16(SERVICE_ACTION_IN_16_SA.readCapacity16, 'READ CAPACITY(16)', {
+    lbaField: 'lba',
+    lba: p.lba ?? 0,
+    allocationLength: p.allocationLength,
+    defaultAllocation: 32,
+    byte14: flag(p.pmi, 0, 'pmi'),
+    control: p.control,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -126,16 +133,14 @@ export const GetLbaStatusParamsSchema = z.strictObject({
 /** GET LBA STATUS(16), 9Eh/12h (SBC-4 GET LBA STATUS (16) table). */
 export function buildGetLbaStatus(p: GetLbaStatusParams = {}): CdbSpec {
   checkParams(p, 'p');
-  const lba = checkBigUint(p.startingLba ?? 0, 64, 'startingLba');
-  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 24);
-  const cdb = new Uint8Array(16);
-  cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
-  cdb[1] = SERVICE_ACTION_IN_16_SA.getLbaStatus;
-  putU64(cdb, 2, lba);
-  putU32(cdb, 10, alloc);
-  cdb[14] = optUint(p.reportType, 3, 'reportType');
-  cdb[15] = optUint(p.control, 8, 'control');
-  return spec(cdb, 'in', alloc, 'GET LBA STATUS(16)');
+  return serviceActionIn16(SERVICE_ACTION_IN_16_SA.getLbaStatus, 'GET LBA STATUS(16)', {
+    lbaField: 'startingLba',
+    lba: p.startingLba ?? 0,
+    allocationLength: p.allocationLength,
+    defaultAllocation: 24,
+    byte14: optUint(p.reportType, 3, 'reportType'),
+    control: p.control,
+  });
 }
 
 export interface ReportReferralsParams {
@@ -158,16 +163,14 @@ export const ReportReferralsParamsSchema = z.strictObject({
 /** REPORT REFERRALS, 9Eh/13h (SBC-4 REPORT REFERRALS table): ONE_SEG is byte 14 bit 0. */
 export function buildReportReferrals(p: ReportReferralsParams = {}): CdbSpec {
   checkParams(p, 'p');
-  const lba = checkBigUint(p.lba ?? 0, 64, 'lba');
-  const alloc = optUint(p.allocationLength, 32, 'allocationLength', 4096);
-  const cdb = new Uint8Array(16);
-  cdb[0] = SBC_ADMIN_OPCODES.serviceActionIn16;
-  cdb[1] = SERVICE_ACTION_IN_16_SA.reportReferrals;
-  putU64(cdb, 2, lba);
-  putU32(cdb, 10, alloc);
-  cdb[14] = flag(p.oneSeg, 0, 'oneSeg');
-  cdb[15] = optUint(p.control, 8, 'control');
-  return spec(cdb, 'in', alloc, 'REPORT REFERRALS');
+  return serviceActionIn16(SERVICE_ACTION_IN_16_SA.reportReferrals, 'REPORT REFERRALS', {
+    lbaField: 'lba',
+    lba: p.lba ?? 0,
+    allocationLength: p.allocationLength,
+    defaultAllocation: 4096,
+    byte14: flag(p.oneSeg, 0, 'oneSeg'),
+    control: p.control,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

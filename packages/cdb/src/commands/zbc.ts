@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 import { checkParams, lookup } from '../args.js';
-import { checkBigUint, putU16, putU32, putU64 } from '../bytes.js';
+import { checkBigUint, putU16, putU64 } from '../bytes.js';
 import { CdbBuildError } from '../errors.js';
 import type { CdbSpec } from '../types.js';
-import { flag, optUint, spec, zLba64, zUint } from './cdb-spec.js';
+import { flag, lbaIn16, optUint, spec, zLba64, zUint } from './cdb-spec.js';
 
 export const ZBC_IN_OPCODE = 0x95;
 export const ZBC_OUT_OPCODE = 0x94;
@@ -50,16 +50,17 @@ function zbcIn(
   control: number | undefined,
   name: string,
 ): CdbSpec {
-  const lba = checkBigUint(locator, 64, locatorField);
-  const alloc = optUint(allocationLength, 32, 'allocationLength', 8192);
-  const cdb = new Uint8Array(16);
-  cdb[0] = ZBC_IN_OPCODE;
-  cdb[1] = sa;
-  putU64(cdb, 2, lba);
-  putU32(cdb, 10, alloc);
-  cdb[14] = byte14;
-  cdb[15] = optUint(control, 8, 'control');
-  return spec(cdb, 'in', alloc, name);
+  return lbaIn16({
+    opcode: ZBC_IN_OPCODE,
+    serviceAction: sa,
+    name,
+    lbaField: locatorField,
+    lba: locator,
+    allocationLength,
+    defaultAllocation: 8192,
+    byte14,
+    control,
+  });
 }
 
 export interface ReportZonesParams {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { type Output, parseHexBytes } from '../context.js';
 import { UsageError } from '../errors.js';
 import { hexDump, hexList, hx, labelled, labelOf } from '../format.js';
-import { byte, hexBytes, successSchema, u64 } from '../json.js';
+import { byte, hexBytes, senseSummary, successSchema, u64 } from '../json.js';
 import { type Cli, type CommonOpts, int } from '../registration.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -36,12 +36,7 @@ export const senseBody = {
   current: z.boolean().optional(),
   deferred: z.boolean().optional(),
   valid: z.boolean().optional(),
-  senseKey: byte.optional(),
-  senseKeyName: z.string().optional(),
-  asc: byte.optional(),
-  ascq: byte.optional(),
-  description: z.string().optional(),
-  information: u64.optional(),
+  ...senseSummary,
   commandSpecificInformation: u64.optional(),
   filemark: z.boolean().optional(),
   eom: z.boolean().optional(),
