@@ -23,8 +23,11 @@ describe(`SMART on the SATA disk ${disk.bsg}`, () => {
     const s = await dev.ata.smartReturnStatus();
     expect(s.status).toBe('ok');
     expect(s.registers).toMatchObject({ lbaMid: 0x4f, lbaHigh: 0xc2, error: 0 });
-    // D_SENSE is clear by default: libata answers in fixed format (SAT-5 ATA PASS-THROUGH layout).
-    expect(s.registers.source).toBe('fixed');
+    // Observed on 7.3.4: libata answers an ATA PASS-THROUGH in descriptor format (ATA Status Return
+    // descriptor 09h) although its control mode page says D_SENSE 0.
+    expect(s.registers.source).toBe('descriptor');
+    const control = (await dev.modeSense(0x0a)).pages.find((p) => p.pageCode === 0x0a);
+    expect(control?.fields).toMatchObject({ page: 'control', dSense: false });
     expect(s.registers.status & 0x01).toBe(0);
   });
 
