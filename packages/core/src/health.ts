@@ -301,6 +301,8 @@ function backgroundScanReasons(log: BackgroundScanLogFields): HealthReason[] {
   return out;
 }
 
+type IeLog = InformationalExceptionsLogFields & { readonly asc: number; readonly ascq: number };
+
 async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthReport> {
   const sources: HealthSourceOutcome[] = [];
   const reasons: HealthReason[] = [];
@@ -316,14 +318,17 @@ async function scsiHealth(f: Funnel, options: CommandOptions): Promise<HealthRep
   let answered = false;
   let temperatureCelsius: number | undefined;
   if (supported.includes(0x2f)) {
-    const ie = await ask(sources, 'informationalExceptionsLog', async () => {
-      const p = await logSense(f, 0x2f, options);
-      return p.fields as InformationalExceptionsLogFields | undefined;
+    const ie = await ask(sources, 'informationalExceptionsLog', async (): Promise<IeLog> => {
+      const { fields } = await logSense(f, 0x2f, options);
+      // Parameter 0000h holds the ASC/ASCQ: a page without it says nothing.
+      if (fields?.page !== 'informationalExceptions' || fields.asc === undefined) {
+        throw new DecodeError('informationalExceptionsLog', 'no parameter 0000h (IE ASC/ASCQ) in page 2Fh');
+      }
+      return { ...fields, asc: fields.asc, ascq: fields.ascq ?? 0 };
     });
     if (ie !== undefined) {
       answered = true;
-      if ((ie.asc ?? 0) !== 0)
-        reasons.push(ieReason('informationalExceptionsLog', ie.asc ?? 0, ie.ascq ?? 0));
+      if (ie.asc !== 0) reasons.push(ieReason('informationalExceptionsLog', ie.asc, ie.ascq));
       const t = ie.mostRecentTemperatureReading;
       if (typeof t === 'number') temperatureCelsius = t;
     }
