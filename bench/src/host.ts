@@ -13,7 +13,7 @@ import {
   type RoundPlan,
   runRounds,
 } from './runner.js';
-import { nopRun } from './scsikit.js';
+import { nopBatchRun, nopRun } from './scsikit.js';
 
 /** The ring size of the JS queue: a batch of 256 fills it exactly. */
 const NOP_RING = 256;
@@ -26,6 +26,15 @@ function nopPlan(cfg: BenchConfig, binary: string, queue: () => NopQueue): Round
       jsCell({ ...base, side: 'scsikit', label: `JS NOP, batch ${batch}` }, (p) =>
         nopRun(queue(), batch, { seconds: p.seconds }),
       ),
+      // The batch form (NopQueue.nops: one call, one promise per batch), as executeBatch is for SCSI.
+      ...(batch > 1
+        ? [
+            jsCell(
+              { ...base, method: 'batch-api', side: 'scsikit', label: `JS NopQueue.nops, batch ${batch}` },
+              (p) => nopBatchRun(queue(), batch, { seconds: p.seconds }),
+            ),
+          ]
+        : []),
     ];
   });
   return {
@@ -38,7 +47,8 @@ function nopPlan(cfg: BenchConfig, binary: string, queue: () => NopQueue): Round
 
 /** Progress units of the host part. */
 export function hostUnits(cfg: BenchConfig): number {
-  const cells = cfg.only.has('nop') ? cfg.nopBatches.length * 2 * (cfg.rounds + 1) : 0;
+  const perRound = cfg.nopBatches.reduce((n, b) => n + (b > 1 ? 3 : 2), 0);
+  const cells = cfg.only.has('nop') ? perRound * (cfg.rounds + 1) : 0;
   return cells + (cfg.only.has('memory') ? MEMORY_UNITS : 0);
 }
 

@@ -6,6 +6,7 @@ import { readDeviceInfo } from '@scsikit/core';
 import { inLab, readLabManifest } from '@scsikit/lab';
 import { ensureBuilt } from './cbench.js';
 import { fioVersion } from './fio.js';
+import { floorReadRun } from './floor.js';
 import { labelOf, type MemoryCheck, type Method, type Side, type Workload } from './model.js';
 import type { BenchConfig } from './options.js';
 import type { Progress } from './progress.js';
@@ -24,6 +25,7 @@ import {
 import {
   fixedReadRun,
   INQUIRY_BYTES,
+  inquiryBatchApiRun,
   inquiryRun,
   type ReadPattern,
   readRun,
@@ -116,6 +118,11 @@ export function labPlans(ctx: LabContext): LabPlans {
         ),
       );
     }
+    cells.push(
+      jsCell(base('inquiry', 'scsikit', 'batch-api', 1, B, INQUIRY_BYTES), async (p) =>
+        inquiryBatchApiRun(await sides.uring(), B, { seconds: p.seconds, maxCount: p.count }),
+      ),
+    );
     out.inquiry = {
       cells,
       rounds: cfg.rounds,
@@ -159,6 +166,13 @@ export function labPlans(ctx: LabContext): LabPlans {
           base(workload, 'fio', 'fio-sg', qd, 1, bs),
           { name: `${workload}-qd${qd}`, filename: nodes.sg, engine: 'sg', rw, bs, iodepth: qd },
           Math.min(qd, 16),
+        ),
+      );
+    }
+    if (workload === 'randread' && qd === 1) {
+      cells.push(
+        jsCell(base(workload, 'scsikit', 'floor', 1, 1, bs), (p) =>
+          floorReadRun(nodes.bsg, pattern, { seconds: p.seconds }),
         ),
       );
     }

@@ -7,7 +7,18 @@ export type Side = 'c' | 'fio' | 'scsikit';
  * A way of sending the commands. The same method id on two sides (`c` and `scsikit`) is the same
  * kernel interface, which is what the scsikit / C ratios pair up.
  */
-export type Method = 'sgv3' | 'sgv4' | 'uring' | 'uring-fixed' | 'fio-io_uring' | 'fio-sg' | 'nop';
+export type Method =
+  | 'sgv3'
+  | 'sgv4'
+  | 'uring'
+  | 'uring-fixed'
+  | 'fio-io_uring'
+  | 'fio-sg'
+  | 'nop'
+  // The synchronous native-call floor (issue #20): a JS loop around one native submit-and-wait.
+  | 'floor'
+  // INQUIRY through Device.executeBatch: N commands in one native crossing.
+  | 'batch-api';
 
 /** One cell of one round: a path at one depth/batch for a while. */
 export interface Measurement {
@@ -66,6 +77,8 @@ const METHOD_LABEL: Record<Side, Partial<Record<Method, string>>> = {
     uring: 'scsikit io_uring',
     'uring-fixed': 'scsikit io_uring, fixed buffers',
     nop: 'scsikit NopQueue (JS API)',
+    floor: 'floor: sync JS loop, one native io_uring_enter per command',
+    'batch-api': 'scsikit batch API (Device.executeBatch; NopQueue.nops on the host)',
   },
 };
 

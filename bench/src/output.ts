@@ -47,6 +47,14 @@ export function renderIopsChart(report: BenchReport): string | undefined {
     xLabel: 'queue depth (commands in flight)',
     yLabel: 'IOPS (median of rounds)',
     series,
+    // The report's targets are judged over its rows and the merged host part's.
+    footer: report.targets
+      .filter((t) => t.met !== null)
+      .map(
+        (t) =>
+          `${t.met ? 'met' : 'MISSED'}: ${t.name}: ${t.display} (goal ${t.goal})` +
+          (t.ceiling === null ? '' : `; C, same ratio: ${t.ceiling.toFixed(2)}×`),
+      ),
   });
 }
 

@@ -103,6 +103,19 @@ export function computeRatios(rows: readonly Row[]): Ratio[] {
     ),
   );
 
+  const api = inq('scsikit', 'batch-api', 64);
+  out.push(ratio(g1, 'scsikit executeBatch 64 / C io_uring batch 64', 'mean', api, inq('c', 'uring', 64)));
+  out.push(ratio(g1, 'scsikit executeBatch 64 / C SG_IO v4', 'mean', api, inq('c', 'sgv4')));
+  out.push(
+    ratio(
+      g1,
+      'scsikit executeBatch 64 / scsikit io_uring batch 64',
+      'mean',
+      api,
+      inq('scsikit', 'uring', 64),
+    ),
+  );
+
   for (const workload of ['randread', 'seqread'] as const) {
     const metric = workload === 'seqread' ? 'mb' : 'ops';
     for (const qd of depthsOf(rows, workload)) {
@@ -140,17 +153,31 @@ export function computeRatios(rows: readonly Row[]): Ratio[] {
             r('c', 'uring'),
           ),
         );
+        const floor = r('scsikit', 'floor');
+        const g = '4 KiB random read, QD 1 (mean latency; < 1 is faster)';
+        out.push(ratio(g, 'scsikit / native floor', 'mean', r('scsikit', 'uring'), floor));
+        out.push(ratio(g, 'C io_uring / native floor', 'mean', r('c', 'uring'), floor));
+        out.push(ratio(g, 'native floor / C io_uring', 'mean', floor, r('c', 'uring')));
       }
     }
   }
   for (const batch of batchesOf(rows, 'nop')) {
-    const r = (side: Side) => findRow(rows, { workload: 'nop', side, method: 'nop', batch });
+    const r = (side: Side, method: Method = 'nop') => findRow(rows, { workload: 'nop', side, method, batch });
     out.push(
       ratio(
         'Host NOP (commands/s; > 1 is faster)',
         `JS API / C loop, batch ${batch}`,
         'ops',
         r('scsikit'),
+        r('c'),
+      ),
+    );
+    out.push(
+      ratio(
+        'Host NOP (commands/s; > 1 is faster)',
+        `JS NopQueue.nops / C loop, batch ${batch}`,
+        'ops',
+        r('scsikit', 'batch-api'),
         r('c'),
       ),
     );
@@ -178,69 +205,89 @@ function target(
   };
 }
 
-/** The issue's goals, each with the figure it is judged on (goals, not tests: nothing fails on them). */
+/**
+ * The goals of issue #20 (restated from #9 for a TCG lab), each with the figure it is judged on
+ * and, beside it, the C reference on the same ratio (goals, not tests: nothing fails on them).
+ */
 export function computeTargets(rows: readonly Row[], memory: readonly MemoryCheck[]): Target[] {
   const out: Target[] = [];
-  const b64 = findRow(rows, { workload: 'inquiry', side: 'scsikit', method: 'uring', batch: 64 });
-  const v4 = findRow(rows, { workload: 'inquiry', side: 'c', method: 'sgv4' });
-  const c64 = findRow(rows, { workload: 'inquiry', side: 'c', method: 'uring', batch: 64 });
-  out.push(
-    target(
-      'INQUIRY batch 64, scsikit mean / C bsg v4 SG_IO mean',
-      '≤ 0.625 (1/1.6)',
-      b64 && v4 ? b64.meanNs / v4.meanNs : undefined,
-      (v) => v <= 1 / 1.6,
-      undefined,
-      c64 && v4 ? c64.meanNs / v4.meanNs : undefined,
-    ),
-  );
-  const qds = depthsOf(rows, 'randread');
-  const perQd = qds.map((qd) => {
-    const r = (side: Side, method: Method) => findRow(rows, { workload: 'randread', side, method, qd });
-    const fio = best([r('fio', 'fio-io_uring'), r('fio', 'fio-sg')]);
-    const sk = best([r('scsikit', 'uring'), r('scsikit', 'uring-fixed')]);
-    const c = best([r('c', 'uring'), r('c', 'uring-fixed')]);
-    return {
-      qd,
-      v: fio && sk ? sk.opsPerSec / fio.opsPerSec : undefined,
-      c: fio && c ? c.opsPerSec / fio.opsPerSec : undefined,
-    };
-  });
-  const measured = perQd.filter(
-    (x): x is { qd: number; v: number; c: number | undefined } => x.v !== undefined,
-  );
-  const worst = measured.length === 0 ? undefined : Math.min(...measured.map((x) => x.v));
-  const cs = measured.map((x) => x.c).filter((c): c is number => c !== undefined);
-  out.push(
-    target(
-      '4K random read, scsikit / best fio engine, every QD',
-      '≥ 1.0 at every QD',
-      worst,
-      (v) => v >= 1,
-      measured.length === 0 ? undefined : measured.map((x) => `QD${x.qd} ${fmtRatio(x.v)}`).join(', '),
-      cs.length === measured.length && cs.length > 0 ? Math.min(...cs) : undefined,
-    ),
-  );
   const rr = (side: Side, method: Method, qd: number) =>
     findRow(rows, { workload: 'randread', side, method, qd });
-  const skF = rr('scsikit', 'uring-fixed', 32);
-  const cF = rr('c', 'uring-fixed', 32);
-  out.push(
-    target(
-      '4K random read QD 32, fixed buffers, scsikit / C',
-      '≥ 0.8',
-      skF && cF ? skF.opsPerSec / cF.opsPerSec : undefined,
-      (v) => v >= 0.8,
-    ),
-  );
+  const fioAt = (qd: number) => best([rr('fio', 'fio-io_uring', qd), rr('fio', 'fio-sg', qd)]);
+  const per = (a: Row | undefined, b: Row | undefined, metric: 'ops' | 'mean') =>
+    a && b ? (metric === 'ops' ? a.opsPerSec / b.opsPerSec : a.meanNs / b.meanNs) : undefined;
+
   const sk1 = rr('scsikit', 'uring', 1);
+  const floor = rr('scsikit', 'floor', 1);
   const c1 = rr('c', 'uring', 1);
   out.push(
     target(
-      '4K random read QD 1, mean latency scsikit / C',
-      '≤ 1.25',
-      sk1 && c1 ? sk1.meanNs / c1.meanNs : undefined,
-      (v) => v <= 1.25,
+      'QD 1, Device.read mean latency / native floor',
+      '≤ 1.3',
+      per(sk1, floor, 'mean'),
+      (v) => v <= 1.3,
+      undefined,
+      per(c1, floor, 'mean'),
+    ),
+  );
+  out.push(
+    target(
+      'QD 1, scsikit io_uring / best fio engine (IOPS)',
+      '≥ 0.8',
+      per(best([sk1, rr('scsikit', 'uring-fixed', 1)]), fioAt(1), 'ops'),
+      (v) => v >= 0.8,
+      undefined,
+      per(best([c1, rr('c', 'uring-fixed', 1)]), fioAt(1), 'ops'),
+    ),
+  );
+  const deep = depthsOf(rows, 'randread').filter((qd) => qd >= 8);
+  for (const [method, what] of [
+    ['uring', 'io_uring'],
+    ['uring-fixed', 'io_uring fixed buffers'],
+  ] as const) {
+    const perQd = deep.map((qd) => ({
+      qd,
+      v: per(rr('scsikit', method, qd), fioAt(qd), 'ops'),
+      c: per(rr('c', method, qd), fioAt(qd), 'ops'),
+    }));
+    const measured = perQd.filter(
+      (x): x is { qd: number; v: number; c: number | undefined } => x.v !== undefined,
+    );
+    const cs = measured.map((x) => x.c).filter((c): c is number => c !== undefined);
+    out.push(
+      target(
+        `QD ≥ 8, scsikit ${what} / best fio engine, every QD`,
+        '≥ 1.1 at every QD',
+        measured.length === 0 ? undefined : Math.min(...measured.map((x) => x.v)),
+        (v) => v >= 1.1,
+        measured.length === 0 ? undefined : measured.map((x) => `QD${x.qd} ${fmtRatio(x.v)}`).join(', '),
+        cs.length === measured.length && cs.length > 0 ? Math.min(...cs) : undefined,
+      ),
+    );
+  }
+  const inq = (side: Side, method: Method, batch = 1) =>
+    findRow(rows, { workload: 'inquiry', side, method, batch });
+  const api = inq('scsikit', 'batch-api', 64);
+  const c64 = inq('c', 'uring', 64);
+  const v4 = inq('c', 'sgv4');
+  out.push(
+    target(
+      'INQUIRY batch 64 via executeBatch / C io_uring batch 64 (mean)',
+      '≤ 2.0',
+      per(api, c64, 'mean'),
+      (v) => v <= 2,
+      undefined,
+      c64 ? 1 : undefined,
+    ),
+  );
+  out.push(
+    target(
+      'INQUIRY batch 64 via executeBatch / C bsg v4 SG_IO (mean)',
+      '≤ 1.0',
+      per(api, v4, 'mean'),
+      (v) => v <= 1,
+      undefined,
+      per(c64, v4, 'mean'),
     ),
   );
   const u32 = rr('scsikit', 'uring', 32);
@@ -266,15 +313,25 @@ export function computeTargets(rows: readonly Row[], memory: readonly MemoryChec
         : `${Math.round(js.opsPerSec).toLocaleString('en-US')}/s (batch ${js.batch})`,
     ),
   );
-  const cSame = js && findRow(rows, { workload: 'nop', side: 'c', method: 'nop', batch: js.batch });
-  out.push(
-    target(
-      'Host NOP, C loop / JS API (same batch)',
-      '≤ 3.0',
-      js && cSame ? cSame.opsPerSec / js.opsPerSec : undefined,
-      (v) => v <= 3,
-    ),
-  );
+  const nop64 = (side: Side, method: Method = 'nop') =>
+    findRow(rows, { workload: 'nop', side, method, batch: 64 });
+  const c64nop = nop64('c');
+  for (const [method, how] of [
+    ['nop', 'NopQueue.nop() × 64'],
+    ['batch-api', 'NopQueue.nops(64)'],
+  ] as const) {
+    const js64 = nop64('scsikit', method);
+    out.push(
+      target(
+        `Host NOP batch 64, time per command JS (${how}) / C loop`,
+        '≤ 2.0',
+        js64 && c64nop ? c64nop.opsPerSec / js64.opsPerSec : undefined,
+        (v) => v <= 2,
+        undefined,
+        c64nop ? 1 : undefined,
+      ),
+    );
+  }
   for (const m of memory) {
     out.push(
       target(

@@ -76,6 +76,8 @@ export async function driveBatches(
   batch: number,
   o: DriveOptions,
   issue: () => Promise<unknown>,
+  /** `issue` sends the whole batch itself (Device.executeBatch), once per batch. */
+  whole = false,
 ): Promise<RunStats> {
   const rec = new SampleRecorder();
   const pending: Promise<unknown>[] = new Array(batch);
@@ -87,8 +89,11 @@ export async function driveBatches(
   let t = start;
   while (t < end && (max === 0 || done < max)) {
     const t0 = performance.now();
-    for (let i = 0; i < batch; i++) pending[i] = issue();
-    await Promise.all(pending);
+    if (whole) await issue();
+    else {
+      for (let i = 0; i < batch; i++) pending[i] = issue();
+      await Promise.all(pending);
+    }
     t = performance.now();
     rec.add(((t - t0) * 1e6) / batch);
     const before = done;
@@ -174,6 +179,19 @@ export function inquiryRun(dev: Device, batch: number, o: DriveOptions): Promise
   return batch > 1 ? driveBatches(batch, o, one) : driveQueue(1, o, one);
 }
 
+/** INQUIRY in batches through `Device.executeBatch`: all `batch` checked, then sent in one crossing. */
+export function inquiryBatchApiRun(dev: Device, batch: number, o: DriveOptions): Promise<RunStats> {
+  const specs = Array.from({ length: batch }, () => INQUIRY);
+  return driveBatches(
+    batch,
+    o,
+    async () => {
+      for (const r of await dev.executeBatch(specs)) if (!r.ok) throw r.error;
+    },
+    true,
+  );
+}
+
 export interface ReadPattern {
   readonly bs: number;
   readonly blockLength: number;
@@ -230,4 +248,9 @@ export async function fixedReadRun(
 export function nopRun(q: NopQueue, batch: number, o: DriveOptions): Promise<RunStats> {
   const one = () => q.nop();
   return batch > 1 ? driveBatches(batch, o, one) : driveQueue(1, o, one);
+}
+
+/** NOPs through `NopQueue.nops(batch)`: one call and one promise per batch. */
+export function nopBatchRun(q: NopQueue, batch: number, o: DriveOptions): Promise<RunStats> {
+  return driveBatches(batch, o, () => q.nops(batch), true);
 }

@@ -10,6 +10,8 @@ export interface ChartSpec {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly Series[];
+  /** Lines of text under the chart (the targets, with the C reference on the same ratio). */
+  readonly footer?: readonly string[];
 }
 
 const PALETTE = [
@@ -49,10 +51,11 @@ function fmtTick(v: number): string {
 
 export function renderLineChart(spec: ChartSpec): string {
   const W = 920;
-  const H = 520;
+  const footer = spec.footer ?? [];
+  const H = 520 + (footer.length > 0 ? 24 + footer.length * 18 : 0);
   const m = { left: 80, right: 300, top: 64, bottom: 60 };
   const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
+  const ph = 520 - m.top - m.bottom;
   const all = spec.series.flatMap((s) => s.points).filter((p) => p.x > 0 && Number.isFinite(p.y));
   const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   const lx = xs.map((x) => Math.log2(x));
@@ -87,7 +90,7 @@ export function renderLineChart(spec: ChartSpec): string {
   }
   out.push(
     `<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#999"/>`,
-    `<text x="${m.left + pw / 2}" y="${H - 16}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+    `<text x="${m.left + pw / 2}" y="${520 - 16}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
     `<text transform="translate(18 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
   );
   spec.series.forEach((s, i) => {
@@ -112,6 +115,9 @@ export function renderLineChart(spec: ChartSpec): string {
       `<line x1="${lx0}" x2="${lx0 + 28}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/>`,
       `<text x="${lx0 + 36}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`,
     );
+  });
+  footer.forEach((line, i) => {
+    out.push(`<text x="${m.left}" y="${520 + 18 + i * 18}" fill="#333">${escapeXml(line)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

@@ -37,11 +37,18 @@ describe('host NOP part', () => {
     const out = await runHost(cfg, createProgress('none'));
     expect(out.failures).toEqual([]);
     const rows = aggregate(out.measurements);
-    expect(rows.map((r) => `${r.side}/${r.batch}`).sort()).toEqual(['c/1', 'c/8', 'scsikit/1', 'scsikit/8']);
+    expect(rows.map((r) => `${r.side}/${r.method}/${r.batch}`).sort()).toEqual([
+      'c/nop/1',
+      'c/nop/8',
+      'scsikit/batch-api/8',
+      'scsikit/nop/1',
+      'scsikit/nop/8',
+    ]);
     expect(rows.every((r) => r.opsPerSec > 0)).toBe(true);
     expect(computeRatios(rows).map((r) => r.name)).toEqual([
       'JS API / C loop, batch 1',
       'JS API / C loop, batch 8',
+      'JS NopQueue.nops / C loop, batch 8',
     ]);
     expect(out.memory).toHaveLength(1);
     expect(out.memory[0]?.verdict.commands).toBeGreaterThanOrEqual(20_000);

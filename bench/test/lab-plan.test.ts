@@ -28,11 +28,12 @@ describe('lab plans', () => {
       'scsikit:uring:1',
       'c:uring:64',
       'scsikit:uring:64',
+      'scsikit:batch-api:64',
     ]);
     expect(p?.measure.count).toBe(cfg.inquiryCount);
   });
 
-  it('runs every read path at every depth, SG_IO v4 in C at QD 1 only', () => {
+  it('runs every read path at every depth, SG_IO v4 in C and the native floor at QD 1 only', () => {
     const p = labPlans(ctx(true)).randread;
     const at = (qd: number) => p?.cells.filter((c) => c.qd === qd).map((c) => `${c.side}:${c.method}`);
     expect(at(1)).toEqual([
@@ -41,6 +42,7 @@ describe('lab plans', () => {
       'c:sgv4',
       'fio:fio-io_uring',
       'fio:fio-sg',
+      'scsikit:floor',
       'scsikit:uring',
       'scsikit:uring-fixed',
       'scsikit:sgv3',

@@ -76,8 +76,11 @@ const sample = [
     m('randread', 'scsikit', 'uring-fixed', { qd, ops: 54_000 }),
     m('randread', 'scsikit', 'sgv3', { qd, ops: 12_000 }),
   ]),
+  m('inquiry', 'scsikit', 'batch-api', { batch: 64, mean: 50_000 }),
+  m('randread', 'scsikit', 'floor', { qd: 1, ops: 45_000, mean: 22_000 }),
   m('nop', 'c', 'nop', { batch: 64, ops: 12_000_000 }),
   m('nop', 'scsikit', 'nop', { batch: 64, ops: 3_000_000 }),
+  m('nop', 'scsikit', 'batch-api', { batch: 64, ops: 6_000_000 }),
 ];
 
 describe('computeRatios', () => {
@@ -97,6 +100,10 @@ describe('computeRatios', () => {
     expect(get(/QD 32 \(IOPS/u, 'scsikit best io_uring / best fio')).toBeCloseTo(54 / 36);
     expect(get(/QD 32 \(IOPS/u, 'scsikit io_uring / scsikit SG_IO')).toBeCloseTo(45 / 12);
     expect(get(/QD 1 \(mean latency/u, 'scsikit / C, io_uring')).toBeCloseTo(33 / 25);
+    expect(get(/QD 1 \(mean latency/u, 'scsikit / native floor')).toBeCloseTo(33 / 22);
+    expect(get(/QD 1 \(mean latency/u, 'C io_uring / native floor')).toBeCloseTo(25 / 22);
+    expect(get(/^INQUIRY/u, 'scsikit executeBatch 64 / C io_uring batch 64')).toBeCloseTo(50 / 40);
+    expect(get(/^INQUIRY/u, 'scsikit executeBatch 64 / C SG_IO v4')).toBeCloseTo(0.5);
     expect(get(/^INQUIRY/u, 'scsikit io_uring batch 64 / C SG_IO v4')).toBeCloseTo(0.6);
     expect(get(/^Host NOP/u, 'JS API / C loop, batch 64')).toBeCloseTo(0.25);
   });
@@ -120,23 +127,37 @@ describe('computeTargets', () => {
   const targets = computeTargets(aggregate(sample), [{ name: '1M reads', verdict: flat }]);
   const t = (re: RegExp) => targets.find((x) => re.test(x.name));
 
-  it('judges each goal on the figures of the same run', () => {
-    expect(t(/^INQUIRY batch 64/u)).toMatchObject({ value: 0.6, met: true });
-    expect(t(/every QD/u)?.met).toBe(true);
-    expect(t(/every QD/u)?.display).toBe('QD1 1.50×, QD32 1.50×');
-    expect(t(/QD 32, fixed buffers/u)).toMatchObject({ met: true });
-    expect(t(/QD 1, mean latency/u)).toMatchObject({ met: false });
+  it('judges each goal of issue #20 on the figures of the same run', () => {
+    // QD 1: scsikit 33 µs over a 25 µs floor; C 25 µs on the same ratio.
+    expect(t(/^QD 1, Device.read mean latency \/ native floor/u)).toMatchObject({ met: false });
+    expect(t(/^QD 1, Device.read/u)?.value).toBeCloseTo(33 / 22);
+    expect(t(/^QD 1, Device.read/u)?.ceiling).toBeCloseTo(25 / 22);
+    expect(t(/^QD 1, scsikit io_uring \/ best fio/u)).toMatchObject({ met: true });
+    expect(t(/^QD 1, scsikit io_uring \/ best fio/u)?.value).toBeCloseTo(54 / 36);
+    expect(t(/QD ≥ 8, scsikit io_uring \/ best fio/u)?.display).toBe('QD32 1.25×');
+    expect(t(/QD ≥ 8, scsikit io_uring \/ best fio/u)?.met).toBe(true);
+    expect(t(/QD ≥ 8, scsikit io_uring fixed buffers/u)?.value).toBeCloseTo(54 / 36);
+    expect(t(/executeBatch \/ C io_uring batch 64/u)).toMatchObject({ met: true, ceiling: 1 });
+    expect(t(/executeBatch \/ C io_uring batch 64/u)?.value).toBeCloseTo(50 / 40);
+    expect(t(/executeBatch \/ C bsg v4 SG_IO/u)?.value).toBeCloseTo(0.5);
     expect(t(/scsikit io_uring \/ scsikit SG_IO/u)).toMatchObject({ met: true });
-    expect(t(/commands\/s/u)).toMatchObject({ value: 3_000_000, met: true });
-    expect(t(/C loop \/ JS API/u)).toMatchObject({ value: 4, met: false });
+    expect(t(/commands\/s/u)).toMatchObject({ value: 6_000_000, met: true });
+    expect(t(/Host NOP batch 64, time per command JS \(NopQueue.nop\(\)/u)).toMatchObject({
+      value: 4,
+      met: false,
+    });
+    expect(t(/Host NOP batch 64, time per command JS \(NopQueue.nops/u)).toMatchObject({
+      value: 2,
+      met: true,
+    });
     expect(t(/RSS flat across 1M reads/u)).toMatchObject({ met: true });
   });
 
-  it('puts the C reference on the same ratio beside goals that compare with what C is measured against', () => {
-    // C io_uring batch 64 / C SG_IO v4 and the worst QD of C io_uring / best fio.
-    expect(t(/^INQUIRY batch 64/u)?.ceiling).toBeCloseTo(0.4);
-    expect(t(/every QD/u)?.ceiling).toBeCloseTo(64_000 / 36_000);
-    expect(t(/QD 1, mean latency/u)?.ceiling).toBeNull();
+  it('puts the C reference on the same ratio beside each goal', () => {
+    // C io_uring batch 64 / C SG_IO v4 and the worst deep QD of C / best fio.
+    expect(t(/executeBatch \/ C bsg v4 SG_IO/u)?.ceiling).toBeCloseTo(0.4);
+    expect(t(/QD ≥ 8, scsikit io_uring \/ best fio/u)?.ceiling).toBeCloseTo(60_000 / 36_000);
+    expect(t(/QD ≥ 8, scsikit io_uring fixed buffers/u)?.ceiling).toBeCloseTo(64_000 / 36_000);
     expect(formatTargets(targets)).toContain('0.40×');
   });
 
@@ -232,7 +253,7 @@ describe('buildReport', () => {
     );
     expect(lab.rows.some((r) => r.workload === 'nop')).toBe(false);
     expect(lab.host?.rows.some((r) => r.workload === 'nop')).toBe(true);
-    expect(lab.targets.find((t) => t.name.startsWith('Host NOP, C loop'))?.value).toBeCloseTo(4);
+    expect(lab.targets.find((t) => t.name.startsWith('Host NOP batch 64'))?.value).toBeCloseTo(4);
     expect(lab.environment.notes).toContain('FAILED randread round 1: x: boom');
     expect(lab.config.only).toEqual(['inquiry', 'randread', 'seqread', 'memory']);
     // What --json prints and the results file holds must survive a round trip.

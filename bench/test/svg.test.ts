@@ -49,6 +49,15 @@ describe('renderLineChart', () => {
     expect(svg.match(/<circle /gu)).toHaveLength(6);
   });
 
+  it('writes the footer lines (the targets) under the chart, growing the canvas', () => {
+    const withFooter = renderLineChart({ ...spec, footer: ['met: goal A <1.3>', 'MISSED: goal B'] });
+    expect(wellFormed(withFooter)).toBe(true);
+    expect(withFooter).toContain('met: goal A &lt;1.3&gt;');
+    expect(withFooter).toContain('MISSED: goal B');
+    expect(withFooter).toContain('height="580"');
+    expect(svg).toContain('height="520"');
+  });
+
   it('escapes text', () => {
     expect(svg).toContain('IOPS &lt;vs&gt; QD &amp; more');
     expect(svg).toContain('fio &quot;sg&quot;');

@@ -98,6 +98,19 @@ export interface CdbFields {
   ataLba?: number;
   device?: number;
   command?: number;
+  /** SMC-3 (changer only): READ ELEMENT STATUS, MOVE MEDIUM, INITIALIZE ELEMENT STATUS WITH RANGE. */
+  volTag?: boolean;
+  elementTypeCode?: number;
+  startingElementAddress?: number;
+  numberOfElements?: number;
+  curData?: boolean;
+  dvcid?: boolean;
+  transportElementAddress?: number;
+  sourceAddress?: number;
+  destinationAddress?: number;
+  invert?: boolean;
+  fast?: boolean;
+  range?: boolean;
 }
 
 export interface DecodedCdb {
@@ -180,6 +193,37 @@ function lba12(r: ByteReader, f: CdbFields): void {
   f.groupNumber = r.bits(10, 0, 6, 'groupNumber');
 }
 
+/** SMC-3 CDBs, only on a media changer (07h is REASSIGN BLOCKS elsewhere). False: not one of them. */
+function decodeChangerFields(r: ByteReader, opcode: number, f: CdbFields): boolean {
+  switch (opcode) {
+    case 0x37: // INITIALIZE ELEMENT STATUS WITH RANGE
+      f.fast = r.bit(1, 1, 'fast');
+      f.range = r.bit(1, 0, 'range');
+      f.startingElementAddress = r.u16(2, 'startingElementAddress');
+      f.numberOfElements = r.u16(6, 'numberOfElements');
+      return true;
+    case 0xa5: // MOVE MEDIUM
+      f.transportElementAddress = r.u16(2, 'transportElementAddress');
+      f.sourceAddress = r.u16(4, 'sourceAddress');
+      f.destinationAddress = r.u16(6, 'destinationAddress');
+      f.invert = r.bit(10, 0, 'invert');
+      return true;
+    case 0xb8: // READ ELEMENT STATUS
+      f.volTag = r.bit(1, 4, 'volTag');
+      f.elementTypeCode = r.bits(1, 0, 4, 'elementTypeCode');
+      f.startingElementAddress = r.u16(2, 'startingElementAddress');
+      f.numberOfElements = r.u16(4, 'numberOfElements');
+      f.curData = r.bit(6, 1, 'curData');
+      f.dvcid = r.bit(6, 0, 'dvcid');
+      f.allocationLength = r.u24(7, 'allocationLength');
+      return true;
+    case 0x07: // INITIALIZE ELEMENT STATUS: no fields
+      return true;
+    default:
+      return false;
+  }
+}
+
 function decodeFields(
   r: ByteReader,
   opcode: number,
@@ -187,6 +231,7 @@ function decodeFields(
   pdt: number | undefined,
   f: CdbFields,
 ): void {
+  if (pdt === 0x08 && decodeChangerFields(r, opcode, f)) return;
   switch (opcode) {
     // ---- 6-byte
     case 0x03: // REQUEST SENSE

@@ -156,6 +156,7 @@ const spc = 'SPC-6';
 const sbc = 'SBC-5';
 const zbc = 'ZBC-2';
 const sat = 'SAT-5';
+const smc = 'SMC-3';
 
 type Standard = CommandEntry['standard'];
 type Direction = CommandEntry['direction'];
@@ -351,6 +352,14 @@ export const COMMANDS: readonly CommandEntry[] = [
   cmd(0xaf, 'VERIFY(12)', 'out', READ, 'read', sbc),
   cmd(0xb5, 'SECURITY PROTOCOL OUT', 'out', WRITE_ONCE, 'write', spc),
   cmd(0xb7, 'READ DEFECT DATA(12)', 'in', READ, 'read', sbc),
+
+  // ---- SMC-3 (media changers, peripheral device type 08h), opcode order
+  /** Re-checks every element; the element status changes, so write-class (the kernel's filter agrees). */
+  cmd(0x07, 'INITIALIZE ELEMENT STATUS', 'none', WRITE, 'write', smc),
+  cmd(0x37, 'INITIALIZE ELEMENT STATUS WITH RANGE', 'none', WRITE, 'write', smc),
+  /** Not idempotent: a second MOVE MEDIUM after a lost GOOD finds its source empty (3Bh/0Eh). */
+  cmd(0xa5, 'MOVE MEDIUM', 'none', WRITE_ONCE, 'write', smc),
+  cmd(0xb8, 'READ ELEMENT STATUS', 'in', READ, 'read', smc),
 ];
 
 /** Per opcode: the entry without service action, or the entries by service action ('any' as -1). */

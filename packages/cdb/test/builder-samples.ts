@@ -13,6 +13,7 @@ const io = { lba: 0, blocks: 1 } as const;
 /** Builders whose output is a parameter list (data-out bytes), not a CDB. */
 export const DATA_BUILDERS: ReadonlySet<string> = new Set([
   'buildDiagnosticPage',
+  'buildEnclosureControlPage',
   'buildFcTransportId',
   'buildFormatUnitData',
   'buildIscsiTransportId',
@@ -30,6 +31,17 @@ export const DATA_BUILDERS: ReadonlySet<string> = new Set([
 export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> = {
   buildActivateDeferredMicrocode: [() => cdb.buildActivateDeferredMicrocode()],
   buildAtaIdentifyDevice: [() => cdb.buildAtaIdentifyDevice()],
+  buildInitializeElementStatus: [() => cdb.buildInitializeElementStatus()],
+  buildInitializeElementStatusWithRange: [
+    () =>
+      cdb.buildInitializeElementStatusWithRange({
+        range: true,
+        startingElementAddress: 1,
+        numberOfElements: 2,
+      }),
+  ],
+  buildMoveMedium: [() => cdb.buildMoveMedium({ sourceAddress: 0x1000, destinationAddress: 0x100 })],
+  buildReadElementStatus: [() => cdb.buildReadElementStatus({ volTag: true })],
   buildAtaPassThrough: [
     () => cdb.buildAtaPassThrough({ protocol: 'nonData', command: 0xe7 }, { size: 12 }),
     () => cdb.buildAtaPassThrough({ protocol: 'nonData', command: 0xe7 }, { size: 16 }),
@@ -171,4 +183,12 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
   buildZbcOut: Object.keys(cdb.ZBC_OUT_SA).map(
     (action) => () => cdb.buildZbcOut(action as cdb.ZbcOutAction, { all: true }),
   ),
+};
+
+/** Builders of another device type's commands: the peripheral type whose registry scope names them. */
+export const SAMPLE_PERIPHERAL_TYPE: Readonly<Record<string, number>> = {
+  buildInitializeElementStatus: 0x08,
+  buildInitializeElementStatusWithRange: 0x08,
+  buildMoveMedium: 0x08,
+  buildReadElementStatus: 0x08,
 };

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as cdb from '../src/index.js';
 import { COMMANDS, classifyCdb, commandForCdb, decodeCdb, findCommand, opcodeName } from '../src/index.js';
-import { CDB_SAMPLES, DATA_BUILDERS } from './builder-samples.js';
+import { CDB_SAMPLES, DATA_BUILDERS, SAMPLE_PERIPHERAL_TYPE } from './builder-samples.js';
 
 const builderNames = Object.keys(cdb)
   .filter((k) => k.startsWith('build') && typeof (cdb as Record<string, unknown>)[k] === 'function')
   .sort();
 
 const samples = Object.entries(CDB_SAMPLES).flatMap(([builder, calls]) =>
-  calls.map((call, i) => ({ label: `${builder}#${i}`, spec: call() })),
+  calls.map((call, i) => ({ label: `${builder}#${i}`, spec: call(), pdt: SAMPLE_PERIPHERAL_TYPE[builder] })),
 );
 
 const hex = (n: number) => `${n.toString(16).padStart(2, '0')}h`;
@@ -32,8 +32,8 @@ describe('command registry', () => {
 
   it.each(samples)(
     '$label: its CDB has a registry entry with the same name, length and direction',
-    ({ spec }) => {
-      const entry = commandForCdb(spec.cdb);
+    ({ spec, pdt }) => {
+      const entry = commandForCdb(spec.cdb, pdt);
       const opcode = spec.cdb[0] ?? 0;
       const sa = cdb.cdbServiceAction(spec.cdb);
       expect(

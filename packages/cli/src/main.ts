@@ -22,6 +22,7 @@ import {
 } from '@scsikit/core';
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerChangerCommands } from './commands/changer.js';
 import { registerDecodeCommands, senseJson, senseText } from './commands/decode.js';
 import { registerHealthCommands } from './commands/health.js';
 import { registerIdentityCommands } from './commands/identity.js';
@@ -29,6 +30,7 @@ import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
 import { registerPageCommands } from './commands/pages.js';
 import { registerPrCommands } from './commands/pr.js';
+import { registerSesCommands } from './commands/ses.js';
 import { registerZonedCommands } from './commands/zoned.js';
 import { registerCompletionCommand } from './completion.js';
 import type { CliIo, CommandContext, Output } from './context.js';
@@ -264,6 +266,8 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerDecodeCommands(cli);
   registerBenchCommand(cli);
   registerHealthCommands(cli);
+  registerChangerCommands(cli);
+  registerSesCommands(cli);
   registerSchemaCommand(cli);
   registerCompletionCommand(cli);
   return { program, runner };

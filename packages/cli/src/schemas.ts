@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
+import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
 import { healthSchema } from './commands/health.js';
 import {
@@ -19,6 +20,7 @@ import { rawSchema, readSchema, syncSchema, unmapSchema, verifySchema, writeSche
 import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
+import { sesSchema } from './commands/ses.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -52,6 +54,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   cdb: cdbSchema,
   bench: benchSchema,
   health: healthSchema,
+  changer: changerSchema,
+  ses: sesSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */

@@ -31,8 +31,11 @@ import type {
   VpdPage,
 } from '@scsikit/cdb';
 import type { ScsiResult, Transport, TransportKind } from '@scsikit/transport';
+import { type BatchCommand, type BatchOptions, type BatchOutcome, executeBatch } from './batch.js';
 import type { Capacity } from './caches.js';
 import { AtaCommands, identify as ataIdentify, smartData as ataSmartData } from './commands/ata.js';
+import { ChangerCommands } from './commands/changer.js';
+import { EnclosureCommands } from './commands/enclosure.js';
 import {
   type FormatUnitOptions,
   formatUnit,
@@ -86,6 +89,10 @@ export class Device implements AsyncDisposable {
   readonly zones: ZonedCommands;
   /** SAT ATA PASS-THROUGH helpers. */
   readonly ata: AtaCommands;
+  /** SMC-3 media changer: element status, MOVE MEDIUM, INITIALIZE ELEMENT STATUS. */
+  readonly changer: ChangerCommands;
+  /** SES-4 enclosure services: diagnostic pages, joined element status, slot IDENT/FAULT. */
+  readonly enclosure: EnclosureCommands;
 
   readonly #f: Funnel;
   readonly #ownsTransport: boolean;
@@ -108,6 +115,8 @@ export class Device implements AsyncDisposable {
     this.pr = new PersistentReservations(this.#f);
     this.zones = new ZonedCommands(this.#f);
     this.ata = new AtaCommands(this.#f);
+    this.changer = new ChangerCommands(this.#f);
+    this.enclosure = new EnclosureCommands(this.#f);
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */
@@ -392,6 +401,19 @@ export class Device implements AsyncDisposable {
     if (this.#f.closed) return;
     this.#f.closed = true;
     if (this.#ownsTransport) await this.transport.close();
+  }
+
+  /**
+   * Sends many commands at once: all are checked (spec, buffers, the read-only guard) before any is
+   * sent, so a bad one rejects the batch with its typed error and nothing reaches the device; then
+   * all go to the transport together (io_uring: one native call and one io_uring_enter, up to the
+   * device's queue depth). Resolves with one outcome per command, in order, once all have settled.
+   */
+  executeBatch(
+    commands: ReadonlyArray<CdbSpec | BatchCommand>,
+    options?: BatchOptions,
+  ): Promise<BatchOutcome[]> {
+    return executeBatch(this.#f, commands, options);
   }
 
   /** `await using dev = await openDevice(…)`: closes the device at the end of the scope. */

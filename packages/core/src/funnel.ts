@@ -90,6 +90,12 @@ export interface FunnelInit {
   readonly info: ScsiDeviceInfo | undefined;
 }
 
+/** @internal A command that passed the guards, ready for the transport. */
+export interface PreparedCommand {
+  readonly cmd: ScsiCommand;
+  readonly klass: CommandClass;
+}
+
 /** What `runFor` is given to resolve with the transport's result rather than a value of its own. */
 export const RESULT: unique symbol = Symbol('result');
 
@@ -124,6 +130,17 @@ export class Funnel implements CommandRunner {
 
   /** `Device.execute`: a CdbSpec, or raw CDB bytes with `direction`/`data`/`transferLength`. */
   execute(command: CdbSpec | Uint8Array, options: ExecuteOptions = {}): Promise<ScsiResult> {
+    let spec: CdbSpec;
+    try {
+      spec = this.specOf(command, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.run(spec, options);
+  }
+
+  /** The CdbSpec of `execute`'s argument: raw bytes get their direction and name here. */
+  specOf(command: CdbSpec | Uint8Array, options: ExecuteOptions): CdbSpec {
     if (command instanceof Uint8Array) {
       const direction: DataDirection =
         options.direction ??
@@ -143,17 +160,15 @@ export class Funnel implements CommandRunner {
       } catch {
         name = opcodeName(cdb[0] ?? 0, undefined, this.#peripheralType);
       }
-      return this.run({ cdb, direction, transferLength, name }, options);
+      return { cdb, direction, transferLength, name };
     }
     if (command === null || typeof command !== 'object' || !(command.cdb instanceof Uint8Array)) {
-      return Promise.reject(
-        new InvalidArgumentError(
-          'command',
-          'Expected a CdbSpec ({ cdb, direction, transferLength, name }) or CDB bytes',
-        ),
+      throw new InvalidArgumentError(
+        'command',
+        'Expected a CdbSpec ({ cdb, direction, transferLength, name }) or CDB bytes',
       );
     }
-    return this.run(command, options);
+    return command;
   }
 
   /**
@@ -168,30 +183,46 @@ export class Funnel implements CommandRunner {
   /** `run`, resolving with `value` instead of the result (read's view, write's undefined). */
   runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | typeof RESULT): Promise<T> {
     this.stats.commands++;
-    const klass = classifyCommand(spec.cdb, this.#peripheralType);
-    let cmd: ScsiCommand;
+    let prepared: PreparedCommand;
     try {
-      if (this.closed) {
-        this.#fail(spec, new ClosedError(`${spec.name}: the device is closed`, { command: spec.name }));
-      }
-      if (klass.access === 'write' && !this.writable) {
-        this.#fail(
-          spec,
-          new PermissionError(
-            `${spec.name} changes the device, which was opened read-only; open it with { write: true }`,
-            { reason: 'read-only', command: spec.name },
-          ),
-        );
-      }
-      try {
-        cmd = this.#command(spec, options);
-      } catch (e) {
-        this.#fail(spec, mapTransportError(e, spec.name));
-      }
+      prepared = this.prepare(spec, options);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#send(spec, cmd, klass, options, value);
+    return this.#send(spec, prepared.cmd, prepared.klass, options, value);
+  }
+
+  /**
+   * The guards (closed, read-only) and the transport command, without sending it: throws the typed
+   * error (recorded in the stats) instead. `executeBatch` prepares every command before it sends any.
+   */
+  prepare(spec: CdbSpec, options: ExecuteOptions): PreparedCommand {
+    const klass = classifyCommand(spec.cdb, this.#peripheralType);
+    let cmd: ScsiCommand;
+    if (this.closed) {
+      this.#fail(spec, new ClosedError(`${spec.name}: the device is closed`, { command: spec.name }));
+    }
+    if (klass.access === 'write' && !this.writable) {
+      this.#fail(
+        spec,
+        new PermissionError(
+          `${spec.name} changes the device, which was opened read-only; open it with { write: true }`,
+          { reason: 'read-only', command: spec.name },
+        ),
+      );
+    }
+    try {
+      cmd = this.#command(spec, options);
+    } catch (e) {
+      this.#fail(spec, mapTransportError(e, spec.name));
+    }
+    return { cmd, klass };
+  }
+
+  /** Sends what `prepare` returned (counted as one command), resolving with the transport's result. */
+  sendPrepared(spec: CdbSpec, prepared: PreparedCommand, options: ExecuteOptions): Promise<ScsiResult> {
+    this.stats.commands++;
+    return this.#send<ScsiResult>(spec, prepared.cmd, prepared.klass, options, RESULT);
   }
 
   /** Fails early (before any capacity read) when a write-class helper runs on a read-only device. */

@@ -5,11 +5,25 @@
  * @module @scsikit/core
  */
 
+export { type BatchCommand, type BatchOptions, type BatchOutcome, MAX_BATCH } from './batch.js';
 export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
 // Disk health (issue #21).
 export type { SmartReturnStatus } from './commands/ata.js';
 export { AtaCommands } from './commands/ata.js';
+export {
+  ChangerCommands,
+  type ElementStatus,
+  type ElementStatusOptions,
+  type InitializeOptions,
+  type MoveOptions,
+} from './commands/changer.js';
+export {
+  EnclosureCommands,
+  type EnclosureElement,
+  type EnclosureStatus,
+  type SlotSelector,
+} from './commands/enclosure.js';
 export {
   type FormatUnitOptions,
   LongOperation,

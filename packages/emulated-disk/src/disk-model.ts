@@ -763,9 +763,11 @@ export class DiskState {
   get blockLength(): number {
     return this.options.blockLength;
   }
-  /** Peripheral device type: 00h disk, 14h host-managed zoned. */
+  /** Set for another device type built on this machinery (08h media changer, 0Dh enclosure). */
+  peripheralTypeOverride: number | undefined;
+  /** Peripheral device type: 00h disk, 14h host-managed zoned, or the override. */
   get pdt(): number {
-    return this.options.zoned === undefined ? 0x00 : 0x14;
+    return this.peripheralTypeOverride ?? (this.options.zoned === undefined ? 0x00 : 0x14);
   }
   /** Control mode page D_SENSE. */
   get descriptorSense(): boolean {

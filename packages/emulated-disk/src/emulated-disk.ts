@@ -5,7 +5,7 @@
  * `preflight`, settles through `PendingCommands` (watchdog, abort, close), keeps at most
  * `queueDepth` commands in the device and queues the rest by priority.
  */
-import { SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
+import { findCommand, SAM_STATUS, SENSE_KEY } from '@scsikit/cdb';
 import {
   DeviceGoneError,
   type FixedBufferLease,
@@ -26,7 +26,13 @@ import {
   TransportTimeoutError,
   WaitingRoom,
 } from '@scsikit/transport';
-import { CommandTable, type DeviceAnswer, type LogicalUnit, runCommand } from './commands.js';
+import {
+  type CommandDef,
+  CommandTable,
+  type DeviceAnswer,
+  type LogicalUnit,
+  runCommand,
+} from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
 import { ataCommands, type DiskHealth } from './health-handlers.js';
@@ -68,6 +74,16 @@ interface Job {
   record?: { outcome?: RecordedOutcome };
 }
 
+/**
+ * @internal Another device type on the emulated disk's machinery (EmulatedChanger, EmulatedEnclosure):
+ * its peripheral device type and its own commands. The unit then answers the SPC commands of its
+ * scope and these, no block commands.
+ */
+export interface DevicePersonality {
+  readonly peripheralType: number;
+  readonly commands: readonly CommandDef[];
+}
+
 /** The logical unit every connection shares. */
 class SharedUnit implements LogicalUnit {
   readonly options: ResolvedOptions;
@@ -84,16 +100,28 @@ class SharedUnit implements LogicalUnit {
   #nextConnection = 0;
   readonly #latency: () => number;
 
-  constructor(options: EmulatedDiskOptions | undefined) {
+  readonly personality: DevicePersonality | undefined;
+
+  constructor(options: EmulatedDiskOptions | undefined, personality?: DevicePersonality) {
     this.options = resolveOptions(options);
     this.state = new DiskState(this.options);
     this.pr = new PrState(this.state);
+    this.personality = personality;
     const z = this.options.zoned;
     this.zones = z === undefined ? undefined : new ZoneState(this.options.blocks, z, this.state.store);
-    this.table.add(spcCommands);
-    this.table.add(sbcCommands(this.options));
-    this.table.add(prCommands);
-    if (this.zones !== undefined) this.table.add(zbcCommands);
+    if (personality !== undefined) {
+      const pdt = personality.peripheralType;
+      this.state.peripheralTypeOverride = pdt;
+      // SPC commands only (START STOP UNIT is SBC's), then the device type's own.
+      const inScope = (d: CommandDef) => findCommand(d.opcode, d.serviceAction, pdt) !== undefined;
+      this.table.add([...spcCommands, ...prCommands].filter(inScope));
+      this.table.add(personality.commands);
+    } else {
+      this.table.add(spcCommands);
+      this.table.add(sbcCommands(this.options));
+      this.table.add(prCommands);
+    }
+    if (this.zones !== undefined && personality === undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
     if (this.options.ata) this.table.add(ataCommands);
     this.recorder = new CommandRecorder(this.options.recorderLimit, this.state.pdt);
@@ -225,6 +253,7 @@ export class EmulatedDiskConnection implements Transport {
       fixedBuffers: o.fixedBuffers !== undefined,
       maxTransferBytes: o.maxTransferBytes,
       queueDepth: o.queueDepth,
+      ...(unit.personality === undefined ? {} : { peripheralType: unit.personality.peripheralType }),
     });
     if (o.fixedBuffers !== undefined)
       this.pool = new EmulatedBufferPool(o.fixedBuffers.count, o.fixedBuffers.bufferBytes);
@@ -496,8 +525,8 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   readonly health: DiskHealth;
 
   /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium. */
-  constructor(options?: EmulatedDiskOptions) {
-    super(new SharedUnit(options));
+  constructor(options?: EmulatedDiskOptions, personality?: DevicePersonality) {
+    super(new SharedUnit(options, personality));
     this.faults = this.unit.faults;
     this.recorder = this.unit.recorder;
     this.options = this.unit.options;

@@ -19,7 +19,17 @@ export {
   type ThinProvisioningOption,
   type ZonedOption,
 } from './disk-model.js';
-export { EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
+export {
+  EmulatedChanger,
+  type EmulatedChangerOptions,
+  EmulatedChangerOptionsSchema,
+} from './emulated-changer.js';
+export { type DevicePersonality, EmulatedDisk, EmulatedDiskConnection } from './emulated-disk.js';
+export {
+  EmulatedEnclosure,
+  type EmulatedEnclosureOptions,
+  EmulatedEnclosureOptionsSchema,
+} from './emulated-enclosure.js';
 export {
   type CustomFaultEffect,
   type FaultEffect,
@@ -37,4 +47,6 @@ export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export type { AtaRegisterValues } from './sense.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
+export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';
+export { type ChangerElement, type ChangerLayout, ChangerModel, ElementType } from './smc-handlers.js';
 export { ZoneCondition } from './zbc-handlers.js';

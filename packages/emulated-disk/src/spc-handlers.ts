@@ -30,8 +30,9 @@ const ascii = (text: string, length: number): Uint8Array =>
 // ---------------------------------------------------------------------------------------------
 // INQUIRY
 
-/** Version descriptors: SAM-5, SPC-5, SBC-4, and ZBC for a zoned disk. */
+/** Version descriptors: SAM-5, SPC-5, SBC-4, and ZBC for a zoned disk (SAM-5, SPC-5 for another type). */
 function versionDescriptors(lu: LogicalUnit): number[] {
+  if (lu.state.pdt !== 0x00 && lu.state.pdt !== 0x14) return [0x00a0, 0x05c0]; // no SBC on a changer or an enclosure
   return lu.zones === undefined ? [0x00a0, 0x05c0, 0x0600] : [0x00a0, 0x05c0, 0x0600, 0x0620];
 }
 
@@ -61,6 +62,8 @@ function vpdPage(lu: LogicalUnit, code: number, body: Uint8Array): Uint8Array {
 }
 
 export function supportedVpdPages(lu: LogicalUnit): number[] {
+  // A changer or an enclosure has no block device pages (B0h-B2h).
+  if (lu.state.pdt !== 0x00 && lu.state.pdt !== 0x14) return [0x00, 0x80, 0x83, 0x86];
   const pages = [0x00, 0x80, 0x83, 0x86, 0xb0, 0xb1, 0xb2];
   if (lu.zones !== undefined) pages.push(0xb6);
   return pages;
@@ -163,7 +166,7 @@ function inquiry(lu: LogicalUnit, ctx: CommandContext): number {
     if (page !== 0) throw invalidCdbField(2);
     return respond(ctx, standardInquiry(lu), alloc);
   }
-  const bytes = vpd(lu, page);
+  const bytes = supportedVpdPages(lu).includes(page) ? vpd(lu, page) : undefined;
   if (bytes === undefined) throw invalidCdbField(2);
   return respond(ctx, bytes, alloc);
 }

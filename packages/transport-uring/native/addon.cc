@@ -28,6 +28,7 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
                        {
                            InstanceMethod<&RingWrap::Nops>("nops"),
                            InstanceMethod<&RingWrap::UringCmd>("uringCmd"),
+                           InstanceMethod<&RingWrap::CmdWait>("cmdWait"),
                            InstanceMethod<&RingWrap::Close>("close"),
                            InstanceAccessor<&RingWrap::Flags>("flags"),
                            InstanceAccessor<&RingWrap::SqEntries>("sqEntries"),
@@ -118,6 +119,45 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
     r.Set("info", Napi::BigInt::New(env, out.info));
     r.Set("nsec", Napi::Number::New(env, static_cast<double>(out.nsec)));
     return r;
+  }
+
+  // cmdWait(fd, cdb, direction, data | null, sense, timeoutMs) -> -errno, or big_cqe[0]'s low 32
+  // bits (status | driver << 8 | host << 16 | sense length << 24). The bench's synchronous floor
+  // (issue #20): one N-API call and one io_uring_enter per command, no object built per call. Not
+  // exported by the package (the bench loads the addon itself).
+  Napi::Value CmdWait(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    RequireOpen(env);
+    if (info.Length() < 6 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber() ||
+        !info[4].IsTypedArray() || !info[5].IsNumber()) {
+      throw Napi::TypeError::New(env, "cmdWait(fd, cdb, direction, data, sense, timeoutMs): bad arguments");
+    }
+    const int fd = info[0].As<Napi::Number>().Int32Value();
+    auto cdb = info[1].As<Napi::Uint8Array>();
+    const int dir = info[2].As<Napi::Number>().Int32Value();
+    auto sense = info[4].As<Napi::Uint8Array>();
+    const uint32_t timeout_ms = info[5].As<Napi::Number>().Uint32Value();
+    if (cdb.ByteLength() < 6 || cdb.ByteLength() > 32) throw Napi::RangeError::New(env, "cdb must be 6 to 32 bytes");
+    if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0 (none), 1 (in) or 2 (out)");
+    if (sense.ByteLength() == 0 || sense.ByteLength() > 252) {
+      throw Napi::RangeError::New(env, "sense buffer must be 1 to 252 bytes");
+    }
+    uint8_t* data = nullptr;
+    size_t data_len = 0;
+    if (dir != 0) {
+      if (!info[3].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
+      auto d = info[3].As<Napi::Uint8Array>();
+      data = d.Data();
+      data_len = d.ByteLength();
+      if (data_len == 0 || data_len > UINT32_MAX) throw Napi::RangeError::New(env, "data length must be 1 to 2^32-1");
+    }
+    CmdResult out{};
+    const int ret = ring_.UringCmdWait(fd, cdb.Data(), static_cast<uint32_t>(cdb.ByteLength()),
+                                       static_cast<Direction>(dir), data, static_cast<uint32_t>(data_len),
+                                       sense.Data(), static_cast<uint32_t>(sense.ByteLength()), timeout_ms, &out);
+    if (ret < 0) throw ErrnoError(env, ret, "io_uring_enter");
+    if (out.res < 0) return Napi::Number::New(env, out.res);
+    return Napi::Number::New(env, static_cast<double>(static_cast<uint32_t>(out.info)));
   }
 
   Napi::Value Close(const Napi::CallbackInfo& info) {

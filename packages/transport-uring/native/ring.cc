@@ -127,4 +127,44 @@ int Ring::UringCmdSync(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction d
   return 0;
 }
 
+int Ring::UringCmdWait(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
+                       uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms,
+                       CmdResult* out) {
+  if (!open_) return -EBADF;
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) return -EBUSY;
+  std::memset(sqe, 0, kSqeSize);
+  sqe->opcode = IORING_OP_URING_CMD;
+  sqe->fd = fd;
+  sqe->user_data = 1;
+  auto* cmd = reinterpret_cast<bsg_uring_cmd*>(sqe->cmd);
+  cmd->request = reinterpret_cast<uintptr_t>(cdb);
+  cmd->request_len = cdb_len;
+  cmd->max_response_len = sense_len;
+  cmd->response = reinterpret_cast<uintptr_t>(sense);
+  cmd->timeout_ms = timeout_ms;
+  if (dir == Direction::kIn) {
+    cmd->din_xferp = reinterpret_cast<uintptr_t>(data);
+    cmd->din_xfer_len = data_len;
+  } else if (dir == Direction::kOut) {
+    cmd->dout_xferp = reinterpret_cast<uintptr_t>(data);
+    cmd->dout_xfer_len = data_len;
+  }
+  int ret;
+  do {
+    ret = io_uring_submit_and_wait(&ring_, 1);
+  } while (ret == -EINTR);
+  if (ret < 0) return ret;
+  if (ret != 1) return -EAGAIN;
+  io_uring_cqe* cqe;
+  // Already posted when submit_and_wait returned; WaitOne only peeks (no second enter).
+  ret = WaitOne(&cqe);
+  if (ret < 0) return ret;
+  out->res = cqe->res;
+  out->info = cqe->big_cqe[0];
+  out->nsec = 0;
+  io_uring_cqe_seen(&ring_, cqe);
+  return 0;
+}
+
 }  // namespace scsikit

@@ -37,6 +37,10 @@ class Ring {
 
   // One IORING_OP_URING_CMD on a /dev/bsg fd, waited for. The caller's buffers are only
   // touched while this call runs, so no completion can outlive them.
+  // The bench's floor (issue #20): the same SQE, sent and waited for with ONE io_uring_enter
+  // (io_uring_submit_and_wait, as the C bench's QD 1 loop does), nothing allocated per call.
+  int UringCmdWait(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data, uint32_t data_len,
+                   uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms, CmdResult* out);
   int UringCmdSync(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
                    uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms,
                    CmdResult* out);

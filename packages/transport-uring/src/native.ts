@@ -19,6 +19,18 @@ export interface NativeRing {
     sense: Uint8Array,
     timeoutMs: number,
   ): { res: number; info: bigint; nsec: number };
+  /**
+   * The bench's synchronous floor: the same command sent and waited for with one io_uring_enter,
+   * nothing allocated. Returns -errno, or big_cqe[0]'s low 32 bits (status | driver << 8 | host << 16).
+   */
+  cmdWait(
+    fd: number,
+    cdb: Uint8Array,
+    direction: 0 | 1 | 2,
+    data: Uint8Array | null,
+    sense: Uint8Array,
+    timeoutMs: number,
+  ): number;
   close(): void;
   readonly flags: number;
   readonly sqEntries: number;

@@ -311,9 +311,18 @@ const MODE_LAYOUTS = Object.entries(cdb)
   .filter(([name]) => name.endsWith('_LAYOUT'))
   .map(([, layout]) => layout as cdb.ModePageLayout);
 
+const sesTypes = (n: number): cdb.SesTypeList =>
+  Array.from({ length: 1 + (n & 3) }, (_, i) => ({
+    elementType: (n + i) & 0x1f,
+    numberOfPossibleElements: (n >> (2 + i)) & 7,
+  }));
+
 /** Decoders whose second argument matters, or whose first is not bytes. `n` is a random 0..255. */
 export const CALLERS: Readonly<Record<string, Caller>> = {
   decodeCdb: (fn, b, n) => (fn as typeof cdb.decodeCdb)(b, n % 3 === 0 ? undefined : n & 0x1f),
+  // A type list from n: 1-4 types of 0-7 elements each.
+  decodeSesEnclosureStatus: (fn, b, n) => (fn as typeof cdb.decodeSesEnclosureStatus)(b, sesTypes(n)),
+  decodeSesElementDescriptors: (fn, b, n) => (fn as typeof cdb.decodeSesElementDescriptors)(b, sesTypes(n)),
   decodeModeParameters: (fn, b, n) =>
     (fn as typeof cdb.decodeModeParameters)(b, { headerSize: n & 1 ? 10 : 6 }),
   decodeModePageFields: (fn, b, n) => {
