@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { PROFILES } from './lab/src/profiles.js';
+import { DEVICE_AGNOSTIC_SUITES, PROFILES } from './lab/src/profiles.js';
 import { workspaceAliases } from './vitest.config.js';
 
 /**
@@ -9,11 +9,13 @@ import { workspaceAliases } from './vitest.config.js';
  */
 const profile = process.env.SCSIKIT_LAB_PROFILE ?? 'default';
 const otherProfiles = Object.keys(PROFILES).filter((p) => p !== profile);
+/** A profile of another device type (the tape) runs only its own suites and the type-agnostic ones. */
+const ownOnly = PROFILES[profile]?.suites === 'own';
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
-    include: ['**/*.lab.test.ts'],
+    include: ownOnly ? [`**/*.${profile}.lab.test.ts`, ...DEVICE_AGNOSTIC_SUITES] : ['**/*.lab.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', ...otherProfiles.map((p) => `**/*.${p}.lab.test.ts`)],
     fileParallelism: false,
     // Each file in its own process. Sharing one (isolate: false) made a profile 3.6× faster under

@@ -21,7 +21,19 @@ export interface Profile {
   readonly qemuArgs?: (runDir: string) => string[];
   /** Files to create in the run directory before boot (path relative to runDir → size in bytes). */
   readonly scratchFiles?: Readonly<Record<string, number>>;
+  /**
+   * 'own': only this profile's `x.<profile>.lab.test.ts` files and DEVICE_AGNOSTIC_SUITES run, not
+   * the other `x.lab.test.ts` suites, which exercise a disk (READ CAPACITY, reads by LBA,
+   * sg3_utils' disk tools, the transport conformance suite's READs). @default 'all'
+   */
+  readonly suites?: 'all' | 'own';
 }
+
+/** The `x.lab.test.ts` suites that hold for any device type (the manifest, listDevices). */
+export const DEVICE_AGNOSTIC_SUITES: readonly string[] = [
+  'lab/test/profiles.lab.test.ts',
+  'packages/core/test/listdevices.lab.test.ts',
+];
 
 /** scsi_debug defaults from LAB.md: delay=0 and two submit queues keep QD 1 fast under TCG. */
 const SD_BASE = ['delay=0', 'max_queue=128', 'submit_queues=2'];
@@ -195,6 +207,17 @@ export const PROFILES: Readonly<Record<string, Profile>> = {
     ],
     setup: ISCSI_SETUP,
     devices: 2,
+  },
+  tape: {
+    name: 'tape',
+    description:
+      'a scsi_debug tape drive (ptype=1, SSC: READ/WRITE(6), filemarks, SPACE, LOCATE, READ POSITION), through sg/bsg only (st is not loaded)',
+    kernel: 'current',
+    // st.ko is left out on purpose: the SDK drives the tape through bsg, and st would send its own
+    // commands (TEST UNIT READY, MODE SENSE, READ BLOCK LIMITS) at probe time and own the position.
+    modules: [{ name: 'scsi_debug', params: ['ptype=1', 'dev_size_mb=16', ...SD_BASE] }],
+    devices: 1,
+    suites: 'own',
   },
   legacy: {
     name: 'legacy',

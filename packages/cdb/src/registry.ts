@@ -108,6 +108,11 @@ function entryScope(standard: CommandEntry['standard']): CommandScope | 'all' {
 const READ: CommandClass = Object.freeze({ access: 'read', idempotent: true });
 const WRITE: CommandClass = Object.freeze({ access: 'write', idempotent: true });
 const WRITE_ONCE: CommandClass = Object.freeze({ access: 'write', idempotent: false });
+/**
+ * Changes nothing on the medium but moves a tape relative to where it is (READ(6), SPACE): a
+ * read-only open may send it, a retry after an ambiguous failure would move twice.
+ */
+const READ_MOVES: CommandClass = Object.freeze({ access: 'read', idempotent: false });
 
 /** ATA PROTOCOL field values that move data in: PIO data-in (4), UDMA data-in (10). */
 const ATA_PROTOCOL_IN: ReadonlySet<number> = new Set([4, 10]);
@@ -157,6 +162,7 @@ const sbc = 'SBC-5';
 const zbc = 'ZBC-2';
 const sat = 'SAT-5';
 const smc = 'SMC-3';
+const ssc = 'SSC-5';
 
 type Standard = CommandEntry['standard'];
 type Direction = CommandEntry['direction'];
@@ -360,6 +366,27 @@ export const COMMANDS: readonly CommandEntry[] = [
   /** Not idempotent: a second MOVE MEDIUM after a lost GOOD finds its source empty (3Bh/0Eh). */
   cmd(0xa5, 'MOVE MEDIUM', 'none', WRITE_ONCE, 'write', smc),
   cmd(0xb8, 'READ ELEMENT STATUS', 'in', READ, 'read', smc),
+  // ---- SSC-5 (tapes, peripheral device type 01h), in opcode order. Reading and positioning change
+  // nothing on the medium: 'read', so a read-only open can read a tape. The relative moves (READ,
+  // SPACE) are not idempotent: a retry after an ambiguous failure would move twice. REWIND and
+  // LOCATE go to an absolute place and READ POSITION does not move: repeating them is harmless.
+  // Anything that writes the medium or loads/ejects it (as START STOP UNIT) is write-class;
+  // WRITE, WRITE FILEMARKS and ERASE append or erase at the current position: never repeated.
+  cmd(0x01, 'REWIND', 'none', READ, 'read', ssc),
+  cmd(0x05, 'READ BLOCK LIMITS', 'in', READ, 'none', ssc),
+  cmd(0x08, 'READ(6)', 'in', READ_MOVES, 'read', ssc),
+  cmd(0x0a, 'WRITE(6)', 'out', WRITE_ONCE, 'write', ssc),
+  cmd(0x10, 'WRITE FILEMARKS(6)', 'none', WRITE_ONCE, 'write', ssc),
+  cmd(0x11, 'SPACE(6)', 'none', READ_MOVES, 'read', ssc),
+  cmd(0x19, 'ERASE(6)', 'none', WRITE_ONCE, 'write', ssc),
+  cmd(0x1b, 'LOAD UNLOAD', 'none', WRITE, 'write', ssc),
+  cmd(0x2b, 'LOCATE(10)', 'none', READ, 'read', ssc),
+  /** The service action picks the answer's form (short, long, extended): one entry for all. */
+  sa(0x34, 'any', 'READ POSITION', 'in', READ, 'none', ssc),
+  cmd(0x44, 'REPORT DENSITY SUPPORT', 'in', READ, 'none', ssc),
+  cmd(0x80, 'WRITE FILEMARKS(16)', 'none', WRITE_ONCE, 'write', ssc),
+  cmd(0x91, 'SPACE(16)', 'none', READ_MOVES, 'read', ssc),
+  cmd(0x92, 'LOCATE(16)', 'none', READ, 'read', ssc),
 ];
 
 /** Per opcode: the entry without service action, or the entries by service action ('any' as -1). */
@@ -392,7 +419,10 @@ function addToIndex(index: Map<number, Slot>, e: CommandEntry, scope: CommandSco
 }
 
 for (const e of COMMANDS) {
-  CLASS_OF.set(e, e.access === 'read' ? READ : e.idempotent ? WRITE : WRITE_ONCE);
+  CLASS_OF.set(
+    e,
+    e.access === 'read' ? (e.idempotent ? READ : READ_MOVES) : e.idempotent ? WRITE : WRITE_ONCE,
+  );
   const scope = entryScope(e.standard);
   for (const s of scope === 'all' ? SCOPES : [scope]) addToIndex(INDEX[s], e, s);
 }

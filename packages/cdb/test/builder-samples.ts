@@ -29,6 +29,28 @@ export const DATA_BUILDERS: ReadonlySet<string> = new Set([
 
 /** Builder name → calls with valid arguments (several where one builder covers several service actions). */
 export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> = {
+  // SSC-5 (tape): checked against the registry's tape scope (SAMPLE_PERIPHERAL_TYPE below).
+  buildErase6: [() => cdb.buildErase6({ long: true })],
+  buildLoadUnload: [() => cdb.buildLoadUnload({ load: true }), () => cdb.buildLoadUnload({ load: false })],
+  buildLocate10: [() => cdb.buildLocate10({ blockAddress: 3 })],
+  buildLocate16: [() => cdb.buildLocate16({ logicalIdentifier: 3n, destType: 'file' })],
+  buildReadBlockLimits: [() => cdb.buildReadBlockLimits(), () => cdb.buildReadBlockLimits({ mloi: true })],
+  buildReadPosition: [
+    () => cdb.buildReadPosition(),
+    () => cdb.buildReadPosition({ form: 'long' }),
+    () => cdb.buildReadPosition({ form: 'extended' }),
+  ],
+  buildReportDensitySupport: [() => cdb.buildReportDensitySupport({ media: true })],
+  buildRewind: [() => cdb.buildRewind()],
+  buildSpace16: [() => cdb.buildSpace16({ code: 'filemarks', count: -2n })],
+  buildSpace6: [() => cdb.buildSpace6({ code: 'filemarks', count: -1 })],
+  buildTapeRead6: [
+    () => cdb.buildTapeRead6({ fixed: false, length: 1024, sili: true }),
+    () => cdb.buildTapeRead6({ fixed: true, length: 4, blockLength: 512 }),
+  ],
+  buildTapeWrite6: [() => cdb.buildTapeWrite6({ fixed: true, length: 2, blockLength: 512 })],
+  buildWriteFilemarks16: [() => cdb.buildWriteFilemarks16({ count: 2 })],
+  buildWriteFilemarks6: [() => cdb.buildWriteFilemarks6({ count: 2 })],
   buildActivateDeferredMicrocode: [() => cdb.buildActivateDeferredMicrocode()],
   buildAtaIdentifyDevice: [() => cdb.buildAtaIdentifyDevice()],
   buildInitializeElementStatus: [() => cdb.buildInitializeElementStatus()],
@@ -187,6 +209,22 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
 
 /** Builders of another device type's commands: the peripheral type whose registry scope names them. */
 export const SAMPLE_PERIPHERAL_TYPE: Readonly<Record<string, number>> = {
+  // SSC-5 (tape)
+  buildErase6: 0x01,
+  buildLoadUnload: 0x01,
+  buildLocate10: 0x01,
+  buildLocate16: 0x01,
+  buildReadBlockLimits: 0x01,
+  buildReadPosition: 0x01,
+  buildReportDensitySupport: 0x01,
+  buildRewind: 0x01,
+  buildSpace16: 0x01,
+  buildSpace6: 0x01,
+  buildTapeRead6: 0x01,
+  buildTapeWrite6: 0x01,
+  buildWriteFilemarks16: 0x01,
+  buildWriteFilemarks6: 0x01,
+  // SMC-3 (media changer)
   buildInitializeElementStatus: 0x08,
   buildInitializeElementStatusWithRange: 0x08,
   buildMoveMedium: 0x08,

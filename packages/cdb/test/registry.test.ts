@@ -35,7 +35,7 @@ describe('command registry', () => {
     ({ spec, pdt }) => {
       const entry = commandForCdb(spec.cdb, pdt);
       const opcode = spec.cdb[0] ?? 0;
-      const sa = cdb.cdbServiceAction(spec.cdb);
+      const sa = cdb.cdbServiceAction(spec.cdb, pdt);
       expect(
         entry,
         `${spec.name}: opcode ${hex(opcode)} service action ${sa} is not in COMMANDS`,

@@ -6,6 +6,7 @@ import { benchSchema } from './commands/bench.js';
 import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
 import { healthSchema } from './commands/health.js';
+import { fwDownloadSchema } from './commands/firmware.js';
 import {
   inquirySchema,
   listSchema,
@@ -20,7 +21,9 @@ import { rawSchema, readSchema, syncSchema, unmapSchema, verifySchema, writeSche
 import { formatSchema, sanitizeSchema } from './commands/long-ops.js';
 import { logsSchema, modesSchema } from './commands/pages.js';
 import { prSchema } from './commands/pr.js';
+import { securitySchema } from './commands/security.js';
 import { sesSchema } from './commands/ses.js';
+import { tapeSchema } from './commands/tape.js';
 import { lbaStatusSchema, zonesSchema } from './commands/zoned.js';
 import type { Output } from './context.js';
 import { UsageError } from './errors.js';
@@ -54,8 +57,11 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   cdb: cdbSchema,
   bench: benchSchema,
   health: healthSchema,
+  'fw-download': fwDownloadSchema,
+  security: securitySchema,
   changer: changerSchema,
   ses: sesSchema,
+  tape: tapeSchema,
 };
 
 /** The schema a command's document (success or error) must satisfy. */

@@ -23,9 +23,11 @@ import type {
   ModeParameters,
   ReportLunsData,
   ReportLunsSelect,
+  SecurityCertificateData,
   StandardInquiry,
   StartStopUnitParams,
   SupportedOpcodesAll,
+  SupportedSecurityProtocols,
   UnitSerialNumberVpd,
   UnmapRange,
   VpdPage,
@@ -44,9 +46,17 @@ import {
   sanitize,
 } from './commands/long-ops.js';
 import { PersistentReservations } from './commands/pr.js';
+import { TapeCommands } from './commands/tape.js';
 import { ZonedCommands } from './commands/zoned.js';
 import type { DeviceStats } from './diagnostics.js';
 import type { ScsiDeviceInfo } from './discovery.js';
+import type {
+  ActivateMicrocodeResult,
+  DownloadMicrocodeOptions,
+  MicrocodeDownloadResult,
+  MicrocodeLimits,
+} from './firmware.js';
+import * as firmware from './firmware.js';
 import { type CommandOptions, type ExecuteOptions, Funnel } from './funnel.js';
 import { type HealthOptions, type HealthReport, health } from './health.js';
 import type { RetryPolicy } from './retry.js';
@@ -58,6 +68,8 @@ import type {
   WriteSameOptions,
 } from './sbc.js';
 import * as sbc from './sbc.js';
+import type { SecurityProtocolInOptions } from './security.js';
+import * as security from './security.js';
 import type { CachingPageState, ModeSenseOptions } from './spc.js';
 import * as spc from './spc.js';
 
@@ -93,6 +105,8 @@ export class Device implements AsyncDisposable {
   readonly changer: ChangerCommands;
   /** SES-4 enclosure services: diagnostic pages, joined element status, slot IDENT/FAULT. */
   readonly enclosure: EnclosureCommands;
+  /** SSC tape commands (REWIND, READ/WRITE(6), SPACE, LOCATE, READ POSITION…) for a tape drive. */
+  readonly tape: TapeCommands;
 
   readonly #f: Funnel;
   readonly #ownsTransport: boolean;
@@ -117,6 +131,10 @@ export class Device implements AsyncDisposable {
     this.ata = new AtaCommands(this.#f);
     this.changer = new ChangerCommands(this.#f);
     this.enclosure = new EnclosureCommands(this.#f);
+    this.tape = new TapeCommands(
+      this.#f,
+      () => init.info?.type ?? init.transport.capabilities.peripheralType,
+    );
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */
@@ -376,6 +394,73 @@ export class Device implements AsyncDisposable {
    */
   health(options?: HealthOptions): Promise<HealthReport> {
     return health(this.#f, options);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Firmware (firmware.ts) and security protocols (security.ts)
+
+  /**
+   * Downloads microcode with WRITE BUFFER (mode 07h by default; 05h, 0Dh, 0Eh) in chunks at
+   * ascending offsets, after reading the device's limits (READ BUFFER descriptor: offset boundary
+   * and buffer capacity; VPD B0h maximum transfer; VPD 86h activation support). Needs
+   * `{ write: true }` (PermissionError before anything is sent). Refuses before sending with
+   * InvalidArgumentError, `reason` 'empty-image', 'image-too-large' (beyond the buffer capacity, or
+   * one command for 05h), 'chunk-misaligned' (chunkSize not a multiple of 2^offset boundary),
+   * 'chunk-too-large' or 'mode-not-allowed'. A unit attention on a chunk sends it again (the
+   * command did not run). After activation (05h/07h, or 0Dh/0Eh with `activate`, which sends mode
+   * 0Fh) it sends TEST UNIT READY to consume the unit attentions the device raises (3Fh/01h
+   * MICROCODE HAS BEEN CHANGED, 3Fh/16h … WITHOUT RESET) and returns them with `activated: true`.
+   * `signal` is checked between chunks: AbortError then means no command is in flight and the
+   * device holds a partial image it has not activated (the running microcode is unchanged; a new
+   * download from offset 0 replaces it); its message says how many bytes were sent.
+   */
+  downloadMicrocode(image: Uint8Array, options?: DownloadMicrocodeOptions): Promise<MicrocodeDownloadResult> {
+    return firmware.downloadMicrocode(this.#f, image, options);
+  }
+
+  /** WRITE BUFFER mode 0Fh: activates microcode saved with mode 0Dh/0Eh; consumes the unit attentions. */
+  activateMicrocode(options?: {
+    readonly bufferId?: number;
+    readonly timeoutMs?: number;
+  }): Promise<ActivateMicrocodeResult> {
+    return firmware.activateMicrocode(this.#f, options);
+  }
+
+  /** What the device says about microcode downloads (READ BUFFER descriptor, VPD B0h and 86h); absent fields: not said. */
+  microcodeLimits(options?: CommandOptions & { readonly bufferId?: number }): Promise<MicrocodeLimits> {
+    return firmware.microcodeLimits(this.#f, options?.bufferId, options);
+  }
+
+  /** SECURITY PROTOCOL IN: the raw answer of `protocol` / SECURITY PROTOCOL SPECIFIC `specific`. */
+  securityProtocolIn(
+    protocol: number,
+    specific: number,
+    options?: SecurityProtocolInOptions,
+  ): Promise<Uint8Array> {
+    return security.securityProtocolIn(this.#f, protocol, specific, options);
+  }
+
+  /** SECURITY PROTOCOL OUT: sends `data`. Write-class: needs `{ write: true }`. */
+  securityProtocolOut(
+    protocol: number,
+    specific: number,
+    data: Uint8Array,
+    options?: CommandOptions,
+  ): Promise<void> {
+    return security.securityProtocolOut(this.#f, protocol, specific, data, options);
+  }
+
+  /**
+   * SECURITY PROTOCOL IN 00h/0000h: the security protocols the device supports, with names. A device
+   * without the command rejects with CheckConditionError ILLEGAL REQUEST, INVALID COMMAND OPERATION CODE (20h/00h).
+   */
+  supportedSecurityProtocols(options?: CommandOptions): Promise<SupportedSecurityProtocols> {
+    return security.supportedSecurityProtocols(this.#f, options);
+  }
+
+  /** SECURITY PROTOCOL IN 00h/0001h: the device's certificate (length 0: none). */
+  securityCertificates(options?: CommandOptions): Promise<SecurityCertificateData> {
+    return security.securityCertificates(this.#f, options);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -115,7 +115,11 @@ export class CheckConditionError extends ScsiError {
   static #message(command: string, s: SenseData): string {
     if (s.format === 'vendor') return `${command} failed: vendor-specific sense data (${s.raw.length} bytes)`;
     let m = `${command} failed: ${s.senseKeyName}, ${s.description} (asc ${h2(s.asc)} ascq ${h2(s.ascq)})`;
-    if (s.valid && s.information !== undefined) m += ` at LBA ${s.information}`;
+    // SSC's stream bits: on a tape INFORMATION is the residue, not an LBA.
+    const stream = [s.filemark && 'FILEMARK', s.eom && 'EOM', s.ili && 'ILI'].filter(Boolean);
+    if (stream.length > 0) m += ` [${stream.join(', ')}]`;
+    if (s.valid && s.information !== undefined)
+      m += stream.length > 0 ? `, residue ${s.information}` : ` at LBA ${s.information}`;
     const p = senseProgress(s);
     if (p !== undefined) m += `, ${p.percent.toFixed(2)}% done`;
     if (s.deferred) m += ' [deferred error]';
@@ -145,6 +149,18 @@ export class CheckConditionError extends ScsiError {
   /** INFORMATION when VALID is set: for medium errors the first failing LBA. */
   get information(): bigint | undefined {
     return this.sense.format === 'vendor' || !this.sense.valid ? undefined : this.sense.information;
+  }
+  /** SSC FILEMARK bit: a tape READ or SPACE met a filemark (see device.tape's contract). */
+  get filemark(): boolean {
+    return this.sense.format !== 'vendor' && this.sense.filemark;
+  }
+  /** SSC EOM bit: early warning, end or beginning of the partition. */
+  get eom(): boolean {
+    return this.sense.format !== 'vendor' && this.sense.eom;
+  }
+  /** SSC ILI bit: the block was not the length asked for. */
+  get ili(): boolean {
+    return this.sense.format !== 'vendor' && this.sense.ili;
   }
   /** Sense-key specific data (field pointer, retry count, progress indication…). */
   get senseKeySpecific(): SenseKeySpecific | undefined {

@@ -31,6 +31,21 @@ export {
   type SanitizeOptions,
 } from './commands/long-ops.js';
 export { PersistentReservations } from './commands/pr.js';
+export {
+  type LoadUnloadOptions,
+  type LocateOptions,
+  type SpaceOptions,
+  type SpaceResult,
+  TapeCommands,
+  type TapeMode,
+  type TapeReadOptions,
+  type TapeReadResult,
+  type TapeSenseFlags,
+  type TapeStatus,
+  type TapeWriteOptions,
+  type TapeWriteResult,
+  tapeCondition,
+} from './commands/tape.js';
 export { type ReportZonesOptions, ZonedCommands, type ZoneSelector } from './commands/zoned.js';
 export { Device } from './device.js';
 export {
@@ -70,6 +85,16 @@ export {
   TransportFailureError,
 } from './errors.js';
 export { Fence, type FenceOptions, type FenceStatus } from './fence.js';
+export type {
+  ActivateMicrocodeResult,
+  DownloadMicrocodeOptions,
+  MicrocodeActivationEvents,
+  MicrocodeDownloadResult,
+  MicrocodeLimits,
+  MicrocodeMode,
+  MicrocodeRefusal,
+  MicrocodeUnitAttention,
+} from './firmware.js';
 export type { CommandOptions, ExecuteOptions } from './funnel.js';
 export type {
   BackgroundScanReason,
@@ -108,4 +133,5 @@ export type {
   WriteOptions,
   WriteSameOptions,
 } from './sbc.js';
+export type { SecurityProtocolInOptions } from './security.js';
 export type { CachingPageState, ModeSenseOptions } from './spc.js';

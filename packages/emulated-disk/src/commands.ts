@@ -228,7 +228,7 @@ export function runCommand(lu: LogicalUnit, ctx: CommandContext): DeviceAnswer {
     return { status: SAM_STATUS.GOOD, dataLength };
   } catch (e) {
     if (e instanceof CheckCondition)
-      return { status: SAM_STATUS.CHECK_CONDITION, sense: e.sense, dataLength: 0 };
+      return { status: SAM_STATUS.CHECK_CONDITION, sense: e.sense, dataLength: e.dataLength };
     if (e instanceof StatusOnly) return { status: e.status, dataLength: 0 };
     if (e instanceof HostFailure) return { status: SAM_STATUS.GOOD, hostStatus: e.hostStatus, dataLength: 0 };
     return {

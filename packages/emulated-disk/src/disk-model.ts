@@ -12,6 +12,18 @@ import {
 } from '@scsikit/cdb';
 import { z } from 'zod';
 import { DiskHealth } from './health-handlers.js';
+import {
+  type MicrocodeOption,
+  MicrocodeOptionSchema,
+  type ResolvedMicrocode,
+  resolveMicrocode,
+} from './firmware-handlers.js';
+import {
+  type ResolvedSecurityProtocols,
+  resolveSecurityProtocols,
+  type SecurityProtocolsOption,
+  SecurityProtocolsOptionSchema,
+} from './security-handlers.js';
 import type { SenseSpec } from './sense.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -101,6 +113,13 @@ export interface EmulatedDiskOptions {
    * INQUIRY vendor defaults to "ATA". @default false
    */
   readonly ata?: boolean;
+   * Microcode download: WRITE BUFFER modes 05h/07h/0Dh/0Eh/0Fh, READ BUFFER descriptor mode and the
+   * VPD 86h activation fields (see firmware-handlers.ts). Absent: WRITE/READ BUFFER are INVALID
+   * COMMAND OPERATION CODE, as on disks that take firmware another way. @default absent
+   */
+  readonly microcode?: boolean | MicrocodeOption;
+  /** SECURITY PROTOCOL IN protocol 00h answers these. Absent: INVALID COMMAND OPERATION CODE. @default absent */
+  readonly securityProtocols?: SecurityProtocolsOption;
 }
 
 /** Options failed validation; `issues` lists every problem, `message` says all of them. */
@@ -199,6 +218,8 @@ export const EmulatedDiskOptionsSchema = z.strictObject({
     .optional(),
   powerOnUnitAttention: z.boolean({ error: 'a boolean' }).optional(),
   recorderLimit: intIn(0, 10_000_000).optional(),
+  microcode: MicrocodeOptionSchema.optional(),
+  securityProtocols: SecurityProtocolsOptionSchema.optional(),
 });
 
 /** Every option with its default applied; what the model reads. */
@@ -227,6 +248,8 @@ export interface ResolvedOptions {
   readonly powerOnUnitAttention: boolean;
   readonly recorderLimit: number;
   readonly ata: boolean;
+  readonly microcode: ResolvedMicrocode | undefined;
+  readonly securityProtocols: ResolvedSecurityProtocols | undefined;
 }
 
 function describeValue(v: unknown): string {
@@ -416,6 +439,8 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
     powerOnUnitAttention: o.powerOnUnitAttention ?? false,
     recorderLimit: o.recorderLimit ?? 10_000,
     ata: o.ata ?? false,
+    microcode: resolveMicrocode(o.microcode),
+    securityProtocols: resolveSecurityProtocols(o.securityProtocols),
   };
 }
 

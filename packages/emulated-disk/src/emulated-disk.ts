@@ -36,9 +36,11 @@ import {
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
 import { ataCommands, type DiskHealth } from './health-handlers.js';
+import { microcodeCommands, microcodeState } from './firmware-handlers.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
+import { securityCommands } from './security-handlers.js';
 import { buildSense } from './sense.js';
 import { mediaSerialNumberCommand, spcCommands } from './spc-handlers.js';
 import { ZoneState, zbcCommands } from './zbc-handlers.js';
@@ -75,9 +77,11 @@ interface Job {
 }
 
 /**
- * @internal Another device type on the emulated disk's machinery (EmulatedChanger, EmulatedEnclosure):
- * its peripheral device type and its own commands. The unit then answers the SPC commands of its
- * scope and these, no block commands.
+ * @internal Another device type on the emulated disk's machinery (EmulatedTape, EmulatedChanger,
+ * EmulatedEnclosure): its peripheral device type, which the transport reports in
+ * `capabilities.peripheralType` and INQUIRY answers, and its own commands. The unit then answers the
+ * SPC commands of its scope and these (a command of its own replaces SPC's handler of that opcode),
+ * no block commands.
  */
 export interface DevicePersonality {
   readonly peripheralType: number;
@@ -112,7 +116,8 @@ class SharedUnit implements LogicalUnit {
     if (personality !== undefined) {
       const pdt = personality.peripheralType;
       this.state.peripheralTypeOverride = pdt;
-      // SPC commands only (START STOP UNIT is SBC's), then the device type's own.
+      // SPC commands of the type's scope (START STOP UNIT is SBC's), then the type's own, which
+      // replace SPC's handler of the same opcode (a tape's MODE SENSE block descriptor).
       const inScope = (d: CommandDef) => findCommand(d.opcode, d.serviceAction, pdt) !== undefined;
       this.table.add([...spcCommands, ...prCommands].filter(inScope));
       this.table.add(personality.commands);
@@ -124,6 +129,9 @@ class SharedUnit implements LogicalUnit {
     if (this.zones !== undefined && personality === undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
     if (this.options.ata) this.table.add(ataCommands);
+    if (this.options.microcode !== undefined) this.table.add(microcodeCommands(this.options.microcode));
+    if (this.options.securityProtocols !== undefined)
+      this.table.add(securityCommands(this.options.securityProtocols));
     this.recorder = new CommandRecorder(this.options.recorderLimit, this.state.pdt);
     const l = this.options.latency;
     if ('fixedMs' in l) {
@@ -524,7 +532,10 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   /** What the disk reports about its health (IE log page, background scan, SMART with `ata`): settable. */
   readonly health: DiskHealth;
 
-  /** Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium. */
+  /**
+   * Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium;
+   * `personality` is @internal (EmulatedTape, EmulatedChanger, EmulatedEnclosure).
+   */
   constructor(options?: EmulatedDiskOptions, personality?: DevicePersonality) {
     super(new SharedUnit(options, personality));
     this.faults = this.unit.faults;
@@ -561,6 +572,20 @@ export class EmulatedDisk extends EmulatedDiskConnection {
     | Array<{ start: number; length: number; type: 1 | 2; condition: number; writePointer: number }>
     | undefined {
     return this.unit.zones?.zones.map((z) => ({ ...z }));
+  }
+
+  /**
+   * The microcode buffer (the `microcode` option): bytes received, whether they wait for mode 0Fh,
+   * how many activations happened and the image last activated (a copy).
+   */
+  microcode(): { received: number; deferred: boolean; activations: number; active: Uint8Array | undefined } {
+    const s = microcodeState(this.unit.state);
+    return {
+      received: s.received,
+      deferred: s.deferred,
+      activations: s.activations,
+      active: s.active?.slice(),
+    };
   }
 
   #diskClosing: Promise<void> | undefined;

@@ -30,6 +30,7 @@ export {
   type EmulatedEnclosureOptions,
   EmulatedEnclosureOptionsSchema,
 } from './emulated-enclosure.js';
+export { EmulatedTape, type EmulatedTapeOptions, EmulatedTapeOptionsSchema } from './emulated-tape.js';
 export {
   type CustomFaultEffect,
   type FaultEffect,
@@ -43,8 +44,10 @@ export {
   type EmulatedBackgroundScanError,
   type EmulatedSmartAttribute,
 } from './health-handlers.js';
+export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
+export type { ResolvedSecurityProtocols, SecurityProtocolsOption } from './security-handlers.js';
 export type { AtaRegisterValues } from './sense.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';

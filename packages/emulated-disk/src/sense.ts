@@ -25,6 +25,12 @@ export interface SenseSpec {
   /** Deferred error (71h/73h) rather than current. @default false */
   readonly deferred?: boolean;
   /**
+   * SSC stream bits: FILEMARK 80h, EOM 40h, ILI 20h (fixed format byte 2; descriptor format a
+   * stream commands descriptor, 04h). A negative INFORMATION (an overlength tape block) is sent in
+   * two's complement. @default 0
+   */
+  readonly stream?: number;
+  /**
    * ATA registers a SATL returns after ATA PASS-THROUGH with CK_COND (SAT-5): an ATA Status Return
    * descriptor (09h) in descriptor format, INFORMATION/COMMAND-SPECIFIC INFORMATION in fixed format.
    */
@@ -42,9 +48,15 @@ export interface AtaRegisterValues {
   readonly lbaHigh: number;
 }
 
-/** Thrown inside the model by a handler that ends the command in CHECK CONDITION; never escapes it. */
+/**
+ * Thrown inside the model by a handler that ends the command in CHECK CONDITION; never escapes it.
+ * `dataLength`: bytes already placed in data-in (a tape READ that stopped at a filemark).
+ */
 export class CheckCondition {
-  constructor(readonly sense: SenseSpec) {}
+  constructor(
+    readonly sense: SenseSpec,
+    readonly dataLength = 0,
+  ) {}
 }
 
 /** Shorthands for the answers every handler needs. */
@@ -89,11 +101,13 @@ function sksBytes(p: FieldPointer): [number, number, number] {
  * sense-key specific descriptor when given.
  */
 export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
-  const info = spec.information === undefined ? undefined : BigInt(spec.information);
+  const raw = spec.information === undefined ? undefined : BigInt(spec.information);
+  const stream = (spec.stream ?? 0) & 0xe0;
   if (!descriptor) {
+    const info = raw !== undefined && raw < 0n && raw >= -(1n << 31n) ? raw + (1n << 32n) : raw;
     const b = new Uint8Array(18);
     b[0] = spec.deferred === true ? 0x71 : 0x70;
-    b[2] = spec.key & 0x0f;
+    b[2] = (spec.key & 0x0f) | stream;
     b[7] = 10;
     if (info !== undefined && info <= 0xffffffffn) {
       b[0] = (b[0] as number) | 0x80;
@@ -111,6 +125,7 @@ export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
     }
     return b;
   }
+  const info = raw !== undefined && raw < 0n ? raw + (1n << 64n) : raw;
   const parts: Uint8Array[] = [];
   const r = spec.ataRegisters;
   if (r !== undefined) {
@@ -140,6 +155,13 @@ export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
     d[1] = 0x0a;
     d[2] = 0x80;
     putU64(d, 4, info & 0xffffffffffffffffn);
+    parts.push(d);
+  }
+  if (stream !== 0) {
+    const d = new Uint8Array(4);
+    d[0] = 0x04;
+    d[1] = 0x02;
+    d[3] = stream;
     parts.push(d);
   }
   if (spec.fieldPointer !== undefined) {

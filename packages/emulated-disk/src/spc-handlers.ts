@@ -16,6 +16,7 @@ import {
 } from './commands.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
 import { HEALTH_LOG_PAGES, healthLogParameters, pendingInformationalException } from './health-handlers.js';
+import { extendedInquiryMicrocode } from './firmware-handlers.js';
 import {
   buildSense,
   invalidCdbField,
@@ -116,6 +117,7 @@ function vpd(lu: LogicalUnit, code: number): Uint8Array | undefined {
       const body = new Uint8Array(0x3c);
       body[1] = 0x07; // HEADSUP, ORDSUP, SIMPSUP
       body[2] = 0x01; // V_SUP (volatile cache)
+      if (o.microcode !== undefined) extendedInquiryMicrocode(o.microcode, body);
       return vpdPage(lu, code, body);
     }
     case 0xb0: {
