@@ -5,8 +5,8 @@ import type { z } from 'zod';
 import { benchSchema } from './commands/bench.js';
 import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
-import { healthSchema } from './commands/health.js';
 import { fwDownloadSchema } from './commands/firmware.js';
+import { healthSchema } from './commands/health.js';
 import {
   inquirySchema,
   listSchema,

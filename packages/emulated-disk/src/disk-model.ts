@@ -11,13 +11,13 @@ import {
   encodeReadWriteErrorRecoveryPage,
 } from '@scsikit/cdb';
 import { z } from 'zod';
-import { DiskHealth } from './health-handlers.js';
 import {
   type MicrocodeOption,
   MicrocodeOptionSchema,
   type ResolvedMicrocode,
   resolveMicrocode,
 } from './firmware-handlers.js';
+import { DiskHealth } from './health-handlers.js';
 import {
   type ResolvedSecurityProtocols,
   resolveSecurityProtocols,
@@ -113,6 +113,7 @@ export interface EmulatedDiskOptions {
    * INQUIRY vendor defaults to "ATA". @default false
    */
   readonly ata?: boolean;
+  /**
    * Microcode download: WRITE BUFFER modes 05h/07h/0Dh/0Eh/0Fh, READ BUFFER descriptor mode and the
    * VPD 86h activation fields (see firmware-handlers.ts). Absent: WRITE/READ BUFFER are INVALID
    * COMMAND OPERATION CODE, as on disks that take firmware another way. @default absent

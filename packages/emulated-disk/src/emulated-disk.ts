@@ -35,8 +35,8 @@ import {
 } from './commands.js';
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
-import { ataCommands, type DiskHealth } from './health-handlers.js';
 import { microcodeCommands, microcodeState } from './firmware-handlers.js';
+import { ataCommands, type DiskHealth } from './health-handlers.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';

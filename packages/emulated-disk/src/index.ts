@@ -38,13 +38,13 @@ export {
   type FaultRule,
   type FaultRuleInput,
 } from './faults.js';
+export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
 // Disk health (issue #21).
 export {
   DiskHealth,
   type EmulatedBackgroundScanError,
   type EmulatedSmartAttribute,
 } from './health-handlers.js';
-export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export type { ResolvedSecurityProtocols, SecurityProtocolsOption } from './security-handlers.js';

@@ -15,8 +15,8 @@ import {
   u32,
 } from './commands.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
-import { HEALTH_LOG_PAGES, healthLogParameters, pendingInformationalException } from './health-handlers.js';
 import { extendedInquiryMicrocode } from './firmware-handlers.js';
+import { HEALTH_LOG_PAGES, healthLogParameters, pendingInformationalException } from './health-handlers.js';
 import {
   buildSense,
   invalidCdbField,
