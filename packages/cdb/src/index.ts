@@ -20,6 +20,8 @@ export * from './commands/zbc.js';
 export * from './errors.js';
 export * from './names.js';
 export * from './pages/ata.js';
+// Disk health (issue #21): ATA registers from sense data, SMART RETURN STATUS, the health verdict's inputs.
+export * from './pages/ata-status.js';
 export * from './pages/capacity.js';
 export * from './pages/copy-results.js';
 export * from './pages/designators.js';

@@ -120,18 +120,41 @@ const ATA_PROTOCOL_IN: ReadonlySet<number> = new Set([4, 10]);
 const ATA_PROTOCOL_DMA: ReadonlySet<number> = new Set([6, 7, 12]);
 /** RETURN RESPONSE INFORMATION (15): reads the ATA registers, runs nothing. */
 const ATA_PROTOCOL_RESPONSE = 15;
+/** Non-data (3): the protocol of SMART RETURN STATUS, and of SECURITY ERASE, FLUSH, SMART EXECUTE… */
+const ATA_PROTOCOL_NON_DATA = 3;
 
 /**
  * ATA PASS-THROUGH(12/16): 'read' only for the data-in protocols (IDENTIFY, SMART READ DATA, READ
- * LOG EXT); non-data (which covers SECURITY ERASE, SMART EXECUTE, FLUSH…), data-out and resets are
- * 'write'. PROTOCOL is byte 1 bits 4-1, T_DIR byte 2 bit 3 (SAT-5).
+ * LOG EXT) and for SMART RETURN STATUS (see isSmartReturnStatus); the rest of non-data (which covers
+ * SECURITY ERASE, SMART EXECUTE, FLUSH…), data-out and resets are 'write'. PROTOCOL is byte 1
+ * bits 4-1, T_DIR byte 2 bit 3 (SAT-5).
  */
 function classifyAtaPassThrough(cdb: Uint8Array): CommandClass {
   const protocol = ((cdb[1] ?? 0) >> 1) & 0x0f;
   const tDirIn = ((cdb[2] ?? 0) & 0x08) !== 0;
   if (ATA_PROTOCOL_IN.has(protocol) || protocol === ATA_PROTOCOL_RESPONSE) return READ;
   if (ATA_PROTOCOL_DMA.has(protocol) && tDirIn) return READ;
+  if (protocol === ATA_PROTOCOL_NON_DATA && isSmartReturnStatus(cdb)) return READ;
   return WRITE_ONCE;
+}
+
+/**
+ * SMART RETURN STATUS (COMMAND B0h, FEATURES DAh, LBA mid/high 4Fh/C2h): non-data, so the protocol
+ * alone would make it write-class, but it only reports the drive's SMART verdict in the registers;
+ * smartctl -H sends it on a read-only fd. Recognised by every register that makes it this command
+ * (FEATURES 15:8 zero too, so no 48-bit command hides behind it), in the 12- and 16-byte layouts
+ * only (ATA PASS-THROUGH(32) stays write-class). CK_COND (how the registers come back) is no part
+ * of the decision: it changes what the SATL returns, not what the drive does.
+ */
+function isSmartReturnStatus(cdb: Uint8Array): boolean {
+  const b = (i: number) => cdb[i] ?? 0;
+  if (cdb.length === 12 && b(0) === 0xa1) {
+    return b(9) === 0xb0 && b(3) === 0xda && b(6) === 0x4f && b(7) === 0xc2;
+  }
+  if (cdb.length === 16 && b(0) === 0x85) {
+    return b(14) === 0xb0 && b(4) === 0xda && b(3) === 0x00 && b(10) === 0x4f && b(12) === 0xc2;
+  }
+  return false;
 }
 
 const spc = 'SPC-6';

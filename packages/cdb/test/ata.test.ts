@@ -244,10 +244,24 @@ describe('decodeAtaSmartData / decodeAtaSmartThresholds', () => {
     expect(thresholds.checksumValid).toBe(true);
     expect(thresholds.thresholds.get(194)).toBe(70);
     const d = decodeAtaSmartData(smartData().seal(), thresholds);
-    expect(d.attributes[0]).toMatchObject({ threshold: 10, failingNow: false });
-    expect(d.attributes[1]).toMatchObject({ threshold: 0, failingNow: false });
-    expect(d.attributes[2]).toMatchObject({ threshold: 70, failingNow: true });
+    expect(d.attributes[0]).toMatchObject({ threshold: 10, failingNow: false, whenFailed: '' });
+    expect(d.attributes[1]).toMatchObject({ threshold: 0, failingNow: false, failedInPast: false });
+    expect(d.attributes[2]).toMatchObject({ threshold: 70, failingNow: true, whenFailed: 'FAILING_NOW' });
     expect(d.attributes[3]?.threshold).toBeUndefined();
+    expect(d.attributes[3]?.whenFailed).toBeUndefined();
+  });
+
+  it("WHEN_FAILED 'In_the_past': worst at or below the threshold, current above it", () => {
+    const t = new Sector().word(0, 0x10);
+    t.b[2] = 194;
+    t.b[3] = 55; // current 64 > 55 ≥ worst 50
+    const d = decodeAtaSmartData(smartData().seal(), decodeAtaSmartThresholds(t.seal()));
+    expect(d.attributes[2]).toMatchObject({
+      threshold: 55,
+      failingNow: false,
+      failedInPast: true,
+      whenFailed: 'In_the_past',
+    });
   });
 
   it('names vendor-specific and reserved status values', () => {

@@ -75,6 +75,11 @@ export const CDB_SAMPLES: Readonly<Record<string, readonly (() => CdbSpec)[]>> =
   buildAtaReadLogExt: [() => cdb.buildAtaReadLogExt(0x04, 0, 1)],
   buildAtaSmartReadData: [() => cdb.buildAtaSmartReadData()],
   buildAtaSmartReadLog: [() => cdb.buildAtaSmartReadLog(0x01, 1)],
+  buildAtaSmartReadThresholds: [() => cdb.buildAtaSmartReadThresholds()],
+  buildAtaSmartReturnStatus: [
+    () => cdb.buildAtaSmartReturnStatus(),
+    () => cdb.buildAtaSmartReturnStatus({ cdbSize: 12 }),
+  ],
   buildCloseZone: [() => cdb.buildCloseZone({ all: true })],
   buildCompareAndWrite: [() => cdb.buildCompareAndWrite(io)],
   buildExtendedCopy: [

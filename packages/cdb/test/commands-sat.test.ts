@@ -10,6 +10,8 @@ import {
   buildAtaReadLogExt,
   buildAtaSmartReadData,
   buildAtaSmartReadLog,
+  buildAtaSmartReadThresholds,
+  buildAtaSmartReturnStatus,
 } from '../src/commands/sat.js';
 import { CdbBuildError } from '../src/errors.js';
 import { buildError, bytes, h } from './helpers.js';
@@ -31,6 +33,27 @@ describe('ready-made ATA commands', () => {
     expect(bytes(s)).toBe(h('85 08 0e 00 d0 00 01 00 00 00 4f 00 c2 00 b0 00'));
     expect(s.transferLength).toBe(512);
     expect(bytes(buildAtaSmartReadData({ cdbSize: 12 }))).toBe(h('a1 08 0e d0 01 00 4f c2 00 b0 00 00'));
+  });
+
+  it('SMART READ THRESHOLDS: feature D1h, LBA low 01h, mid/high 4Fh/C2h (as smartctl sends it)', () => {
+    const s = buildAtaSmartReadThresholds();
+    expect(bytes(s)).toBe(h('85 08 0e 00 d1 00 01 00 01 00 4f 00 c2 00 b0 00'));
+    expect(s).toEqual({ cdb: s.cdb, direction: 'in', transferLength: 512, name: 'ATA PASS-THROUGH(16)' });
+    expect(bytes(buildAtaSmartReadThresholds({ cdbSize: 12 }))).toBe(
+      h('a1 08 0e d1 01 01 4f c2 00 b0 00 00'),
+    );
+  });
+
+  it('SMART RETURN STATUS: non-data (PROTOCOL 3 → 06h), CK_COND (20h), feature DAh, no transfer', () => {
+    const s = buildAtaSmartReturnStatus();
+    // byte 2: CK_COND 20h, T_DIR/BYTE_BLOCK/T_LENGTH clear: nothing moves.
+    expect(bytes(s)).toBe(h('85 06 20 00 da 00 00 00 00 00 4f 00 c2 00 b0 00'));
+    expect(s).toEqual({ cdb: s.cdb, direction: 'none', transferLength: 0, name: 'ATA PASS-THROUGH(16)' });
+    expect(bytes(buildAtaSmartReturnStatus({ cdbSize: 12 }))).toBe(h('a1 06 20 da 00 00 4f c2 00 b0 00 00'));
+    expect(bytes(buildAtaSmartReturnStatus({ ckCond: false }))).toBe(
+      h('85 06 00 00 da 00 00 00 00 00 4f 00 c2 00 b0 00'),
+    );
+    expect(buildError(() => buildAtaSmartReturnStatus({ device: 0x100 })).field).toBe('device');
   });
 
   it('SMART READ LOG: feature D5h, LBA low = log address, COUNT = pages', () => {

@@ -123,6 +123,33 @@ describe('command registry', () => {
     expect(classifyCdb(cdb.buildAtaIdentifyDevice({ cdbSize: 32 }).cdb).access).toBe('write');
   });
 
+  it('ATA PASS-THROUGH: SMART RETURN STATUS is read-class although non-data (smartctl -H on a read-only fd)', () => {
+    const read = { access: 'read', idempotent: true };
+    expect(classifyCdb(cdb.buildAtaSmartReturnStatus().cdb)).toEqual(read);
+    expect(classifyCdb(cdb.buildAtaSmartReturnStatus({ cdbSize: 12 }).cdb)).toEqual(read);
+    expect(classifyCdb(cdb.buildAtaSmartReturnStatus({ ckCond: false }).cdb)).toEqual(read);
+    expect(classifyCdb(cdb.buildAtaSmartReadThresholds().cdb)).toEqual(read);
+    // The 32-byte form stays write-class, as every ATA PASS-THROUGH(32).
+    expect(classifyCdb(cdb.buildAtaSmartReturnStatus({ cdbSize: 32 }).cdb).access).toBe('write');
+    // Any other non-data SMART command is a write: EXECUTE OFF-LINE (D4h), ENABLE (D8h), or the
+    // same feature without the 4Fh/C2h signature, or with FEATURES(15:8) set.
+    const smart = (features: number, lba = 0xc24f00, extend = false) =>
+      cdb.buildAtaPassThrough16({ protocol: 'nonData', command: 0xb0, features, lba, extend }).cdb;
+    expect(classifyCdb(smart(0xd4)).access).toBe('write');
+    expect(classifyCdb(smart(0xd8)).access).toBe('write');
+    expect(classifyCdb(smart(0xda, 0)).access).toBe('write');
+    expect(classifyCdb(smart(0x01da, 0xc24f00, true)).access).toBe('write');
+    expect(classifyCdb(smart(0xda)).access).toBe('read');
+    // SECURITY ERASE UNIT (F4h) and FLUSH CACHE (E7h) with FEATURES DAh are still writes.
+    const other = cdb.buildAtaPassThrough16({
+      protocol: 'nonData',
+      command: 0xe7,
+      features: 0xda,
+      lba: 0xc24f00,
+    });
+    expect(classifyCdb(other.cdb).access).toBe('write');
+  });
+
   it('decodeCdb takes the name and length from the registry', () => {
     const rmsn = new Uint8Array([0xab, 0x01, 0, 0, 0, 0, 0, 0, 0, 0x40, 0, 0]);
     expect(decodeCdb(rmsn).name).toBe(findCommand(0xab, 0x01)?.name);

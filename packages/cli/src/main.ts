@@ -25,6 +25,7 @@ import { registerBenchCommand } from './commands/bench.js';
 import { registerChangerCommands } from './commands/changer.js';
 import { registerDecodeCommands, senseJson, senseText } from './commands/decode.js';
 import { registerFirmwareCommands } from './commands/firmware.js';
+import { registerHealthCommands } from './commands/health.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerIoCommands } from './commands/io.js';
 import { registerLongOpCommands } from './commands/long-ops.js';
@@ -270,6 +271,7 @@ export function buildProgram(deps: CliDeps, runner = new Runner(deps)): { progra
   registerSecurityCommands(cli);
   registerDecodeCommands(cli);
   registerBenchCommand(cli);
+  registerHealthCommands(cli);
   registerChangerCommands(cli);
   registerSesCommands(cli);
   registerSchemaCommand(cli);

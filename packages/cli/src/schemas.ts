@@ -6,6 +6,7 @@ import { benchSchema } from './commands/bench.js';
 import { changerSchema } from './commands/changer.js';
 import { cdbSchema, senseSchema } from './commands/decode.js';
 import { fwDownloadSchema } from './commands/firmware.js';
+import { healthSchema } from './commands/health.js';
 import {
   inquirySchema,
   listSchema,
@@ -55,6 +56,7 @@ export const COMMAND_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   sense: senseSchema,
   cdb: cdbSchema,
   bench: benchSchema,
+  health: healthSchema,
   'fw-download': fwDownloadSchema,
   security: securitySchema,
   changer: changerSchema,

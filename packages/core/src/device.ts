@@ -58,6 +58,7 @@ import type {
 } from './firmware.js';
 import * as firmware from './firmware.js';
 import { type CommandOptions, type ExecuteOptions, Funnel } from './funnel.js';
+import { type HealthOptions, type HealthReport, health } from './health.js';
 import type { RetryPolicy } from './retry.js';
 import type {
   ReadCapacityOptions,
@@ -384,6 +385,15 @@ export class Device implements AsyncDisposable {
   /** ATA SMART READ DATA through SAT ATA PASS-THROUGH(16). */
   ataSmartData(options?: CommandOptions) {
     return ataSmartData(this.#f, options);
+  }
+
+  /**
+   * One health verdict like `smartctl -H`: SMART RETURN STATUS and the attribute table for a SATA
+   * disk behind a SATL, the Informational Exceptions log (or mode page 1Ch and REQUEST SENSE), the
+   * self-test and background scan logs for a SCSI disk. Read-class: works on a read-only open.
+   */
+  health(options?: HealthOptions): Promise<HealthReport> {
+    return health(this.#f, options);
   }
 
   // -------------------------------------------------------------------------------------------

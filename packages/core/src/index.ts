@@ -8,6 +8,8 @@
 export { type BatchCommand, type BatchOptions, type BatchOutcome, MAX_BATCH } from './batch.js';
 export type { Capacity } from './caches.js';
 export { type CommandAccess, type CommandClass, classifyCommand } from './command-class.js';
+// Disk health (issue #21).
+export type { SmartReturnStatus } from './commands/ata.js';
 export { AtaCommands } from './commands/ata.js';
 export {
   ChangerCommands,
@@ -94,6 +96,20 @@ export type {
   MicrocodeUnitAttention,
 } from './firmware.js';
 export type { CommandOptions, ExecuteOptions } from './funnel.js';
+export type {
+  BackgroundScanReason,
+  HealthOptions,
+  HealthReason,
+  HealthReport,
+  HealthSource,
+  HealthSourceOutcome,
+  HealthVerdict,
+  InformationalExceptionReason,
+  SelfTestReason,
+  SmartAttributeReason,
+  SmartChecksumReason,
+  SmartThresholdExceededReason,
+} from './health.js';
 export { openDevice } from './open.js';
 export {
   type OpenOptions,

@@ -17,6 +17,7 @@ import {
   type ResolvedMicrocode,
   resolveMicrocode,
 } from './firmware-handlers.js';
+import { DiskHealth } from './health-handlers.js';
 import {
   type ResolvedSecurityProtocols,
   resolveSecurityProtocols,
@@ -107,6 +108,12 @@ export interface EmulatedDiskOptions {
   /** Recorder ring size: the oldest entries are dropped beyond it; 0 turns recording off. @default 10000 */
   readonly recorderLimit?: number;
   /**
+   * A SATA disk behind a SAT layer (as libata presents one): ATA PASS-THROUGH(12/16) answers IDENTIFY
+   * DEVICE and SMART (READ DATA, READ THRESHOLDS, RETURN STATUS; state in `disk.health`), and the
+   * INQUIRY vendor defaults to "ATA". @default false
+   */
+  readonly ata?: boolean;
+  /**
    * Microcode download: WRITE BUFFER modes 05h/07h/0Dh/0Eh/0Fh, READ BUFFER descriptor mode and the
    * VPD 86h activation fields (see firmware-handlers.ts). Absent: WRITE/READ BUFFER are INVALID
    * COMMAND OPERATION CODE, as on disks that take firmware another way. @default absent
@@ -159,6 +166,7 @@ export const EmulatedDiskOptionsSchema = z.strictObject({
   revision: printable(4).optional(),
   serial: printable(32).min(1, { error: 'a non-empty string' }).optional(),
   mediaSerialNumber: printable(32).optional(),
+  ata: z.boolean({ error: 'a boolean' }).optional(),
   wwn: z
     .string({ error: '32 hex digits starting with 6 (NAA-6)' })
     .regex(/^6[0-9a-fA-F]{31}$/u, { error: '32 hex digits starting with 6 (NAA-6)' })
@@ -240,6 +248,7 @@ export interface ResolvedOptions {
   readonly fixedBuffers: { readonly count: number; readonly bufferBytes: number } | undefined;
   readonly powerOnUnitAttention: boolean;
   readonly recorderLimit: number;
+  readonly ata: boolean;
   readonly microcode: ResolvedMicrocode | undefined;
   readonly securityProtocols: ResolvedSecurityProtocols | undefined;
 }
@@ -392,7 +401,7 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
     blocks,
     blockLength,
     physicalBlockExponent: o.physicalBlockExponent ?? 0,
-    vendor: o.vendor ?? 'SCSIKIT',
+    vendor: o.vendor ?? (o.ata === true ? 'ATA' : 'SCSIKIT'),
     product: o.product ?? (zoned === undefined ? 'EMULATED DISK' : 'EMULATED ZBC'),
     revision: o.revision ?? '0001',
     serial,
@@ -430,6 +439,7 @@ export function resolveOptions(input: EmulatedDiskOptions = {}): ResolvedOptions
           },
     powerOnUnitAttention: o.powerOnUnitAttention ?? false,
     recorderLimit: o.recorderLimit ?? 10_000,
+    ata: o.ata ?? false,
     microcode: resolveMicrocode(o.microcode),
     securityProtocols: resolveSecurityProtocols(o.securityProtocols),
   };
@@ -757,6 +767,8 @@ export class DiskState {
   readonly selfTests: SelfTestEntry[] = [];
   /** Degrees Celsius reported by the temperature log page. */
   temperature = 35;
+  /** What the health sources report (IE log, background scan, SMART): `EmulatedDisk.health`. */
+  readonly health: DiskHealth = new DiskHealth(this);
   readonly createdAt = Date.now();
   /** Connections that exist, for unit attentions addressed to "every other initiator". */
   readonly connections = new Set<number>();

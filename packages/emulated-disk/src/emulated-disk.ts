@@ -36,6 +36,7 @@ import {
 import { DiskState, type EmulatedDiskOptions, type ResolvedOptions, resolveOptions } from './disk-model.js';
 import { FaultInjector, type FiredFault } from './faults.js';
 import { microcodeCommands, microcodeState } from './firmware-handlers.js';
+import { ataCommands, type DiskHealth } from './health-handlers.js';
 import { PrState, prCommands } from './pr-handlers.js';
 import { CommandRecorder, type RecordedOutcome } from './recorder.js';
 import { lbaExtent, sbcCommands, WRITE_OPCODES } from './sbc-handlers.js';
@@ -127,6 +128,7 @@ class SharedUnit implements LogicalUnit {
     }
     if (this.zones !== undefined && personality === undefined) this.table.add(zbcCommands);
     if (this.options.mediaSerialNumber !== undefined) this.table.add([mediaSerialNumberCommand]);
+    if (this.options.ata) this.table.add(ataCommands);
     if (this.options.microcode !== undefined) this.table.add(microcodeCommands(this.options.microcode));
     if (this.options.securityProtocols !== undefined)
       this.table.add(securityCommands(this.options.securityProtocols));
@@ -527,6 +529,8 @@ export class EmulatedDisk extends EmulatedDiskConnection {
   readonly recorder: CommandRecorder;
   /** Options with defaults applied. */
   readonly options: ResolvedOptions;
+  /** What the disk reports about its health (IE log page, background scan, SMART with `ata`): settable. */
+  readonly health: DiskHealth;
 
   /**
    * Validates `options` (throws EmulatedDiskOptionsError) and creates the unit with its medium;
@@ -537,6 +541,7 @@ export class EmulatedDisk extends EmulatedDiskConnection {
     this.faults = this.unit.faults;
     this.recorder = this.unit.recorder;
     this.options = this.unit.options;
+    this.health = this.unit.state.health;
   }
 
   /** A new initiator on the same logical unit (ids 1, 2…). Throws once the disk is closed. */

@@ -39,9 +39,16 @@ export {
   type FaultRuleInput,
 } from './faults.js';
 export type { MicrocodeOption, ResolvedMicrocode } from './firmware-handlers.js';
+// Disk health (issue #21).
+export {
+  DiskHealth,
+  type EmulatedBackgroundScanError,
+  type EmulatedSmartAttribute,
+} from './health-handlers.js';
 export { initiatorSasAddress, PrType } from './pr-handlers.js';
 export { CommandRecorder, type RecordedCommand, type RecordedOutcome } from './recorder.js';
 export type { ResolvedSecurityProtocols, SecurityProtocolsOption } from './security-handlers.js';
+export type { AtaRegisterValues } from './sense.js';
 export { buildSense, type FieldPointer, type SenseSpec } from './sense.js';
 export { type EnclosureElementState, EnclosureModel, type EnclosureTypeState } from './ses-handlers.js';
 export { type ChangerElement, type ChangerLayout, ChangerModel, ElementType } from './smc-handlers.js';

@@ -30,6 +30,22 @@ export interface SenseSpec {
    * two's complement. @default 0
    */
   readonly stream?: number;
+  /**
+   * ATA registers a SATL returns after ATA PASS-THROUGH with CK_COND (SAT-5): an ATA Status Return
+   * descriptor (09h) in descriptor format, INFORMATION/COMMAND-SPECIFIC INFORMATION in fixed format.
+   */
+  readonly ataRegisters?: AtaRegisterValues;
+}
+
+/** The 28-bit ATA output registers. */
+export interface AtaRegisterValues {
+  readonly error: number;
+  readonly status: number;
+  readonly device: number;
+  readonly count: number;
+  readonly lbaLow: number;
+  readonly lbaMid: number;
+  readonly lbaHigh: number;
 }
 
 /**
@@ -100,10 +116,39 @@ export function buildSense(spec: SenseSpec, descriptor: boolean): Uint8Array {
     b[12] = spec.asc;
     b[13] = spec.ascq;
     if (spec.fieldPointer !== undefined) b.set(sksBytes(spec.fieldPointer), 15);
+    const r = spec.ataRegisters;
+    if (r !== undefined) {
+      // SAT-5 fixed format: VALID, ERROR STATUS DEVICE COUNT(7:0), then flags and LBA(23:0).
+      b[0] = (b[0] as number) | 0x80;
+      b.set([r.error, r.status, r.device, r.count], 3);
+      b.set([0, r.lbaLow, r.lbaMid, r.lbaHigh], 8);
+    }
     return b;
   }
   const info = raw !== undefined && raw < 0n ? raw + (1n << 64n) : raw;
   const parts: Uint8Array[] = [];
+  const r = spec.ataRegisters;
+  if (r !== undefined) {
+    // ATA Status Return descriptor: LBA bytes interleaved with the (zero) 48-bit upper halves.
+    parts.push(
+      Uint8Array.of(
+        0x09,
+        0x0c,
+        0,
+        r.error,
+        0,
+        r.count,
+        0,
+        r.lbaLow,
+        0,
+        r.lbaMid,
+        0,
+        r.lbaHigh,
+        r.device,
+        r.status,
+      ),
+    );
+  }
   if (info !== undefined) {
     const d = new Uint8Array(12);
     d[0] = 0x00;

@@ -16,6 +16,7 @@ import {
 } from './commands.js';
 import { MODE_PAGE_CODES, type ModePageSet } from './disk-model.js';
 import { extendedInquiryMicrocode } from './firmware-handlers.js';
+import { HEALTH_LOG_PAGES, healthLogParameters, pendingInformationalException } from './health-handlers.js';
 import {
   buildSense,
   invalidCdbField,
@@ -180,7 +181,9 @@ function requestSense(lu: LogicalUnit, ctx: CommandContext): number {
   const alloc = ctx.cdb[4] ?? 0;
   const pending =
     lu.state.takeUnitAttention(ctx.connection) ??
-    (lu.state.stopped ? { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 } : NO_SENSE);
+    (lu.state.stopped
+      ? { key: SENSE_KEY.NOT_READY, asc: 0x04, ascq: 0x02 }
+      : (pendingInformationalException(lu.state) ?? NO_SENSE));
   return respond(ctx, buildSense(pending, desc), alloc);
 }
 
@@ -322,7 +325,7 @@ function modeSelect(lu: LogicalUnit, ctx: CommandContext, ten: boolean): number 
 // ---------------------------------------------------------------------------------------------
 // LOG SENSE
 
-const LOG_PAGES = [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10] as const;
+const LOG_PAGES = [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10, ...HEALTH_LOG_PAGES] as const;
 
 function logParameter(code: number, control: number, value: Uint8Array): Uint8Array {
   const p = new Uint8Array(4 + value.length);
@@ -366,7 +369,7 @@ function logParameters(lu: LogicalUnit, page: number, cumulative: boolean): Uint
         return logParameter(i + 1, 0x03, v);
       });
     default:
-      return [];
+      return healthLogParameters(s.health, page, cumulative);
   }
 }
 

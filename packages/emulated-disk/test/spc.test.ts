@@ -249,7 +249,7 @@ describe('LOG SENSE', () => {
     const supported = await page(0);
     expect(supported.fields).toEqual({
       page: 'supportedPages',
-      supportedPages: [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10],
+      supportedPages: [0x00, 0x02, 0x03, 0x05, 0x0d, 0x10, 0x15, 0x2f],
     });
     expect((await page(0x0d)).fields).toEqual({
       page: 'temperature',
@@ -277,7 +277,7 @@ describe('LOG SENSE', () => {
     if (st?.page !== 'selfTestResults') throw new Error('no self-test page');
     expect(st.results).toHaveLength(20);
     expect(st.results[0]).toMatchObject({ selfTestCode: 1, selfTestResults: 0 });
-    expectSense(await send(disk, buildLogSense({ pageCode: 0x2f })), 5, 0x24, 0);
+    expectSense(await send(disk, buildLogSense({ pageCode: 0x2e })), 5, 0x24, 0);
   });
 });
 

@@ -44,7 +44,13 @@ export const ATA_COMMAND = {
   readLogExt: 0x2f,
 } as const;
 /** SMART feature codes and the LBA signature every SMART command carries (LBA mid 4Fh, high C2h). */
-export const ATA_SMART = { readData: 0xd0, readLog: 0xd5, lbaSignature: 0xc24f00 } as const;
+export const ATA_SMART = {
+  readData: 0xd0,
+  readThresholds: 0xd1,
+  readLog: 0xd5,
+  returnStatus: 0xda,
+  lbaSignature: 0xc24f00,
+} as const;
 
 const NO_DATA: ReadonlySet<AtaProtocol> = new Set<AtaProtocol>([
   'hardReset',
@@ -456,5 +462,44 @@ export function buildAtaReadLogExt(
   return helper(
     { protocol: 'pioIn', command: ATA_COMMAND.readLogExt, count, lba, tLength: 'count', extend: !narrow },
     o,
+  );
+}
+
+/**
+ * SMART READ THRESHOLDS (B0h / feature D1h, LBA mid/high 4Fh/C2h), PIO data-in, 512 bytes. Obsolete
+ * since ATA/ATAPI-5 in the standard, still answered by most drives: smartctl's attribute table
+ * reads it for the THRESH column.
+ */
+export function buildAtaSmartReadThresholds(o: AtaHelperOptions = {}): CdbSpec {
+  checkParams(o, 'o');
+  return helper(
+    {
+      protocol: 'pioIn',
+      command: ATA_COMMAND.smart,
+      features: ATA_SMART.readThresholds,
+      count: 1,
+      // LBA(7:0) 01h as ATA-3 wrote it (and smartmontools sends): drives that look at it want it.
+      lba: ATA_SMART.lbaSignature | 0x01,
+      tLength: 'count',
+    },
+    o,
+  );
+}
+
+/**
+ * SMART RETURN STATUS (B0h / feature DAh, LBA mid/high 4Fh/C2h), non-data. The answer is in the ATA
+ * registers, so CK_COND is set unless the caller clears it: the SATL then returns them in sense data
+ * (RECOVERED ERROR, ATA PASS-THROUGH INFORMATION AVAILABLE) for `ataRegistersFromSense`.
+ */
+export function buildAtaSmartReturnStatus(o: AtaHelperOptions = {}): CdbSpec {
+  checkParams(o, 'o');
+  return helper(
+    {
+      protocol: 'nonData',
+      command: ATA_COMMAND.smart,
+      features: ATA_SMART.returnStatus,
+      lba: ATA_SMART.lbaSignature,
+    },
+    { ...o, ckCond: o.ckCond ?? true },
   );
 }

@@ -343,6 +343,13 @@ export interface SmartAttribute {
   readonly threshold?: number;
   /** threshold given, non-zero, and current ≤ threshold: the attribute is failing now. */
   readonly failingNow?: boolean;
+  /** threshold given, non-zero, and worst ≤ threshold: it failed at some time (smartctl's "In_the_past"). */
+  readonly failedInPast?: boolean;
+  /**
+   * smartctl -A's WHEN_FAILED: 'FAILING_NOW' when failing now, else 'In_the_past' when the worst
+   * value once was at or below the threshold, else '' (threshold given) — absent without thresholds.
+   */
+  readonly whenFailed?: 'FAILING_NOW' | 'In_the_past' | '';
 }
 
 /** SMART READ DATA (512 bytes). */
@@ -442,6 +449,8 @@ export function decodeAtaSmartData(source: ByteSource, thresholds?: AtaSmartThre
     if (threshold !== undefined) {
       attr.threshold = threshold;
       attr.failingNow = threshold !== 0 && current <= threshold;
+      attr.failedInPast = threshold !== 0 && attr.worst <= threshold;
+      attr.whenFailed = attr.failingNow ? 'FAILING_NOW' : attr.failedInPast ? 'In_the_past' : '';
     }
     attributes.push(attr);
   }
