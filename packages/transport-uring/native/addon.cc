@@ -21,6 +21,55 @@ struct InstanceData {
   Napi::FunctionReference ring_ctor;
 };
 
+// One synchronous bsg command's arguments, as uringCmd and cmdWait take them. Pointers come from
+// live JS typed arrays the call holds for its whole duration.
+struct SyncCmd {
+  int fd;
+  uint8_t* cdb;
+  uint32_t cdb_len;
+  Direction dir;
+  uint8_t* data;
+  uint32_t data_len;
+  uint8_t* sense;
+  uint32_t sense_len;
+  uint32_t timeout_ms;
+};
+
+// (fd, cdb, direction, data | null, sense, timeoutMs), checked; throws a TypeError or RangeError.
+SyncCmd ParseSyncCmd(const Napi::CallbackInfo& info, const char* usage) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber() ||
+      !info[4].IsTypedArray() || !info[5].IsNumber()) {
+    throw Napi::TypeError::New(env, usage);
+  }
+  auto cdb = info[1].As<Napi::Uint8Array>();
+  const int dir = info[2].As<Napi::Number>().Int32Value();
+  auto sense = info[4].As<Napi::Uint8Array>();
+  if (cdb.ByteLength() < 6 || cdb.ByteLength() > 32) throw Napi::RangeError::New(env, "cdb must be 6 to 32 bytes");
+  if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0 (none), 1 (in) or 2 (out)");
+  if (sense.ByteLength() == 0 || sense.ByteLength() > 252) {
+    throw Napi::RangeError::New(env, "sense buffer must be 1 to 252 bytes");
+  }
+  uint8_t* data = nullptr;
+  size_t data_len = 0;
+  if (dir != 0) {
+    if (!info[3].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
+    auto d = info[3].As<Napi::Uint8Array>();
+    data = d.Data();
+    data_len = d.ByteLength();
+    if (data_len == 0 || data_len > UINT32_MAX) throw Napi::RangeError::New(env, "data length must be 1 to 2^32-1");
+  }
+  return SyncCmd{info[0].As<Napi::Number>().Int32Value(),
+                 cdb.Data(),
+                 static_cast<uint32_t>(cdb.ByteLength()),
+                 static_cast<Direction>(dir),
+                 data,
+                 static_cast<uint32_t>(data_len),
+                 sense.Data(),
+                 static_cast<uint32_t>(sense.ByteLength()),
+                 info[5].As<Napi::Number>().Uint32Value()};
+}
+
 class RingWrap : public Napi::ObjectWrap<RingWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -86,33 +135,10 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
   Napi::Value UringCmd(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     RequireOpen(env);
-    if (info.Length() < 6 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber() ||
-        !info[4].IsTypedArray() || !info[5].IsNumber()) {
-      throw Napi::TypeError::New(env, "uringCmd(fd, cdb, direction, data, sense, timeoutMs): bad arguments");
-    }
-    const int fd = info[0].As<Napi::Number>().Int32Value();
-    auto cdb = info[1].As<Napi::Uint8Array>();
-    const int dir = info[2].As<Napi::Number>().Int32Value();
-    auto sense = info[4].As<Napi::Uint8Array>();
-    const uint32_t timeout_ms = info[5].As<Napi::Number>().Uint32Value();
-    if (cdb.ByteLength() < 6 || cdb.ByteLength() > 32) throw Napi::RangeError::New(env, "cdb must be 6 to 32 bytes");
-    if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0 (none), 1 (in) or 2 (out)");
-    if (sense.ByteLength() == 0 || sense.ByteLength() > 252) {
-      throw Napi::RangeError::New(env, "sense buffer must be 1 to 252 bytes");
-    }
-    uint8_t* data = nullptr;
-    size_t data_len = 0;
-    if (dir != 0) {
-      if (!info[3].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
-      auto d = info[3].As<Napi::Uint8Array>();
-      data = d.Data();
-      data_len = d.ByteLength();
-      if (data_len == 0 || data_len > UINT32_MAX) throw Napi::RangeError::New(env, "data length must be 1 to 2^32-1");
-    }
+    const SyncCmd c = ParseSyncCmd(info, "uringCmd(fd, cdb, direction, data, sense, timeoutMs): bad arguments");
     CmdResult out{};
-    const int ret = ring_.UringCmdSync(fd, cdb.Data(), static_cast<uint32_t>(cdb.ByteLength()),
-                                       static_cast<Direction>(dir), data, static_cast<uint32_t>(data_len),
-                                       sense.Data(), static_cast<uint32_t>(sense.ByteLength()), timeout_ms, &out);
+    const int ret = ring_.UringCmdSync(c.fd, c.cdb, c.cdb_len, c.dir, c.data, c.data_len, c.sense, c.sense_len,
+                                       c.timeout_ms, &out);
     if (ret < 0) throw ErrnoError(env, ret, "io_uring_enter");
     Napi::Object r = Napi::Object::New(env);
     r.Set("res", Napi::Number::New(env, out.res));
@@ -128,33 +154,10 @@ class RingWrap : public Napi::ObjectWrap<RingWrap> {
   Napi::Value CmdWait(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     RequireOpen(env);
-    if (info.Length() < 6 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsNumber() ||
-        !info[4].IsTypedArray() || !info[5].IsNumber()) {
-      throw Napi::TypeError::New(env, "cmdWait(fd, cdb, direction, data, sense, timeoutMs): bad arguments");
-    }
-    const int fd = info[0].As<Napi::Number>().Int32Value();
-    auto cdb = info[1].As<Napi::Uint8Array>();
-    const int dir = info[2].As<Napi::Number>().Int32Value();
-    auto sense = info[4].As<Napi::Uint8Array>();
-    const uint32_t timeout_ms = info[5].As<Napi::Number>().Uint32Value();
-    if (cdb.ByteLength() < 6 || cdb.ByteLength() > 32) throw Napi::RangeError::New(env, "cdb must be 6 to 32 bytes");
-    if (dir < 0 || dir > 2) throw Napi::RangeError::New(env, "direction must be 0 (none), 1 (in) or 2 (out)");
-    if (sense.ByteLength() == 0 || sense.ByteLength() > 252) {
-      throw Napi::RangeError::New(env, "sense buffer must be 1 to 252 bytes");
-    }
-    uint8_t* data = nullptr;
-    size_t data_len = 0;
-    if (dir != 0) {
-      if (!info[3].IsTypedArray()) throw Napi::TypeError::New(env, "a data transfer needs a Uint8Array");
-      auto d = info[3].As<Napi::Uint8Array>();
-      data = d.Data();
-      data_len = d.ByteLength();
-      if (data_len == 0 || data_len > UINT32_MAX) throw Napi::RangeError::New(env, "data length must be 1 to 2^32-1");
-    }
+    const SyncCmd c = ParseSyncCmd(info, "cmdWait(fd, cdb, direction, data, sense, timeoutMs): bad arguments");
     CmdResult out{};
-    const int ret = ring_.UringCmdWait(fd, cdb.Data(), static_cast<uint32_t>(cdb.ByteLength()),
-                                       static_cast<Direction>(dir), data, static_cast<uint32_t>(data_len),
-                                       sense.Data(), static_cast<uint32_t>(sense.ByteLength()), timeout_ms, &out);
+    const int ret = ring_.UringCmdWait(c.fd, c.cdb, c.cdb_len, c.dir, c.data, c.data_len, c.sense, c.sense_len,
+                                       c.timeout_ms, &out);
     if (ret < 0) throw ErrnoError(env, ret, "io_uring_enter");
     if (out.res < 0) return Napi::Number::New(env, out.res);
     return Napi::Number::New(env, static_cast<double>(static_cast<uint32_t>(out.info)));

@@ -86,12 +86,10 @@ long Ring::Nops(unsigned long count, unsigned batch, unsigned long* bad) {
   return static_cast<long>(done);
 }
 
-int Ring::UringCmdSync(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
-                       uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms,
-                       CmdResult* out) {
-  if (!open_) return -EBADF;
+io_uring_sqe* Ring::PrepUringCmd(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
+                                 uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms) {
   io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  if (sqe == nullptr) return -EBUSY;
+  if (sqe == nullptr) return nullptr;
   // Zero all 128 bytes: cmd_op, reserved and unused fields must be 0.
   std::memset(sqe, 0, kSqeSize);
   sqe->opcode = IORING_OP_URING_CMD;
@@ -110,6 +108,14 @@ int Ring::UringCmdSync(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction d
     cmd->dout_xferp = reinterpret_cast<uintptr_t>(data);
     cmd->dout_xfer_len = data_len;
   }
+  return sqe;
+}
+
+int Ring::UringCmdSync(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
+                       uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms,
+                       CmdResult* out) {
+  if (!open_) return -EBADF;
+  if (PrepUringCmd(fd, cdb, cdb_len, dir, data, data_len, sense, sense_len, timeout_ms) == nullptr) return -EBUSY;
   const uint64_t start = NowNs();
   int ret;
   do {
@@ -131,25 +137,7 @@ int Ring::UringCmdWait(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction d
                        uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms,
                        CmdResult* out) {
   if (!open_) return -EBADF;
-  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  if (sqe == nullptr) return -EBUSY;
-  std::memset(sqe, 0, kSqeSize);
-  sqe->opcode = IORING_OP_URING_CMD;
-  sqe->fd = fd;
-  sqe->user_data = 1;
-  auto* cmd = reinterpret_cast<bsg_uring_cmd*>(sqe->cmd);
-  cmd->request = reinterpret_cast<uintptr_t>(cdb);
-  cmd->request_len = cdb_len;
-  cmd->max_response_len = sense_len;
-  cmd->response = reinterpret_cast<uintptr_t>(sense);
-  cmd->timeout_ms = timeout_ms;
-  if (dir == Direction::kIn) {
-    cmd->din_xferp = reinterpret_cast<uintptr_t>(data);
-    cmd->din_xfer_len = data_len;
-  } else if (dir == Direction::kOut) {
-    cmd->dout_xferp = reinterpret_cast<uintptr_t>(data);
-    cmd->dout_xfer_len = data_len;
-  }
+  if (PrepUringCmd(fd, cdb, cdb_len, dir, data, data_len, sense, sense_len, timeout_ms) == nullptr) return -EBUSY;
   int ret;
   do {
     ret = io_uring_submit_and_wait(&ring_, 1);

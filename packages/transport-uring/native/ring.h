@@ -47,6 +47,9 @@ class Ring {
 
  private:
   int WaitOne(io_uring_cqe** cqe);
+  // The SQE of one bsg command (all 128 bytes written), or nullptr when the SQ is full.
+  io_uring_sqe* PrepUringCmd(int fd, const uint8_t* cdb, uint32_t cdb_len, Direction dir, uint8_t* data,
+                             uint32_t data_len, uint8_t* sense, uint32_t sense_len, uint32_t timeout_ms);
 
   io_uring ring_{};
   bool open_ = false;

@@ -104,15 +104,22 @@ describe('Ring (synchronous) abuse', () => {
     throwsJs(() => nops.call(r, -1, 1), 'nops(-1)');
     throwsJs(() => nops.call(r, 1, 0), 'batch 0');
     const sense = new Uint8Array(96);
-    throwsJs(() => uringCmd.call(r), 'uringCmd()');
-    for (const cdb of JUNK) throwsJs(() => uringCmd.call(r, 0, cdb, 0, null, sense, 100), 'junk cdb');
-    for (const s of [null, new Uint8Array(0), 'x', new ArrayBuffer(96)]) {
-      throwsJs(() => uringCmd.call(r, 0, new Uint8Array(6), 0, null, s, 100), 'junk sense');
+    // uringCmd and the bench's cmdWait share one argument check.
+    for (const [name, cmd] of [
+      ['uringCmd', uringCmd],
+      ['cmdWait', r.cmdWait as unknown as Loose],
+    ] as const) {
+      throwsJs(() => cmd.call(r), `${name}()`);
+      for (const cdb of JUNK) throwsJs(() => cmd.call(r, 0, cdb, 0, null, sense, 100), `${name}: junk cdb`);
+      for (const s of [null, new Uint8Array(0), 'x', new ArrayBuffer(96)]) {
+        throwsJs(() => cmd.call(r, 0, new Uint8Array(6), 0, null, s, 100), `${name}: junk sense`);
+      }
+      for (const data of [null, new Uint8Array(0), 'x', new ArrayBuffer(8)]) {
+        throwsJs(() => cmd.call(r, 0, new Uint8Array(6), 1, data, sense, 100), `${name}: junk data-in`);
+      }
+      throwsJs(() => cmd.call(r, 0, new Uint8Array(6), 3, null, sense, 100), `${name}: direction 3`);
     }
-    for (const data of [null, new Uint8Array(0), 'x', new ArrayBuffer(8)]) {
-      throwsJs(() => uringCmd.call(r, 0, new Uint8Array(6), 1, data, sense, 100), 'junk data-in');
-    }
-    for (const method of ['nops', 'uringCmd', 'close'] as const) {
+    for (const method of ['nops', 'uringCmd', 'cmdWait', 'close'] as const) {
       const m = Ring.prototype[method] as unknown as Loose;
       for (const receiver of [{}, null, undefined, 1, newQueue().q]) {
         throwsJs(() => m.call(receiver, 1, 1), `Ring.prototype.${method} on ${String(receiver)}`);
