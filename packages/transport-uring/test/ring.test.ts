@@ -1,4 +1,5 @@
 import { closeSync, openSync } from 'node:fs';
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +93,32 @@ describe('misuse never crashes', () => {
       RangeError,
     );
     expect(() => uringCmd.call(r, 'x')).toThrowError(TypeError);
+    r.close();
+  });
+
+  it('sends a uring_cmd and reaps its CQE (/dev/null completes it, /dev/zero has no handler)', () => {
+    // The host has no bsg node. /dev/null's uring_cmd handler completes any command with 0; /dev/zero
+    // has none, so the kernel answers -EOPNOTSUPP in the CQE. Both drive the SQE preparation, the
+    // submit and the wait of uringCmd and of the bench's cmdWait.
+    const { Ring } = loadNative();
+    const r = new Ring(8);
+    const cdb = new Uint8Array([0x12, 0, 0, 0, 96, 0]);
+    const sense = new Uint8Array(96);
+    const data = new Uint8Array(96);
+    for (const [path, res] of [
+      ['/dev/null', 0],
+      ['/dev/zero', -os.constants.errno.EOPNOTSUPP],
+    ] as const) {
+      const fd = openSync(path, 'r');
+      try {
+        for (let i = 0; i < 3; i++) {
+          expect(r.uringCmd(fd, cdb, 1, data, sense, 1000)).toMatchObject({ res, info: 0n });
+          expect(r.cmdWait(fd, cdb, 1, data, sense, 1000), path).toBe(res);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
     r.close();
   });
 
