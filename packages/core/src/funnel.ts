@@ -183,13 +183,14 @@ export class Funnel implements CommandRunner {
   /** `run`, resolving with `value` instead of the result (read's view, write's undefined). */
   runFor<T>(spec: CdbSpec, options: ExecuteOptions, value: T | typeof RESULT): Promise<T> {
     this.stats.commands++;
-    let prepared: PreparedCommand;
+    const klass = classifyCommand(spec.cdb, this.#peripheralType);
+    let cmd: ScsiCommand;
     try {
-      prepared = this.prepare(spec, options);
+      cmd = this.#guarded(spec, klass, options);
     } catch (e) {
       return Promise.reject(e);
     }
-    return this.#send(spec, prepared.cmd, prepared.klass, options, value);
+    return this.#send(spec, cmd, klass, options, value);
   }
 
   /**
@@ -198,7 +199,11 @@ export class Funnel implements CommandRunner {
    */
   prepare(spec: CdbSpec, options: ExecuteOptions): PreparedCommand {
     const klass = classifyCommand(spec.cdb, this.#peripheralType);
-    let cmd: ScsiCommand;
+    return { cmd: this.#guarded(spec, klass, options), klass };
+  }
+
+  /** `prepare`'s work for one class, with no object of its own (`runFor` is every command's path). */
+  #guarded(spec: CdbSpec, klass: CommandClass, options: ExecuteOptions): ScsiCommand {
     if (this.closed) {
       this.#fail(spec, new ClosedError(`${spec.name}: the device is closed`, { command: spec.name }));
     }
@@ -212,11 +217,10 @@ export class Funnel implements CommandRunner {
       );
     }
     try {
-      cmd = this.#command(spec, options);
+      return this.#command(spec, options);
     } catch (e) {
       this.#fail(spec, mapTransportError(e, spec.name));
     }
-    return { cmd, klass };
   }
 
   /** Sends what `prepare` returned (counted as one command), resolving with the transport's result. */
