@@ -131,10 +131,8 @@ export class Device implements AsyncDisposable {
     this.ata = new AtaCommands(this.#f);
     this.changer = new ChangerCommands(this.#f);
     this.enclosure = new EnclosureCommands(this.#f);
-    this.tape = new TapeCommands(
-      this.#f,
-      () => init.info?.type ?? init.transport.capabilities.peripheralType,
-    );
+    const f = this.#f;
+    this.tape = new TapeCommands(f, () => f.peripheralType);
   }
 
   /** True once `close()` has been called; every later command rejects with ClosedError. */

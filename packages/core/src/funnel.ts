@@ -124,6 +124,11 @@ export class Funnel implements CommandRunner {
     this.#label = init.label;
   }
 
+  /** The device's peripheral type (sysfs, or the transport's capabilities), when known. */
+  get peripheralType(): number | undefined {
+    return this.#peripheralType;
+  }
+
   get maxTransferBytes(): number {
     return this.transport.capabilities.maxTransferBytes;
   }
